@@ -1,0 +1,20 @@
+# Compiler flags shared by every target of ours, as an interface target.
+add_library(vw_options INTERFACE)
+add_library(vw::options ALIAS vw_options)
+target_compile_options(vw_options INTERFACE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+if(VW_WARNINGS_AS_ERRORS)
+  target_compile_options(vw_options INTERFACE -Werror)
+endif()
+if(VW_SANITIZE)
+  target_compile_options(vw_options INTERFACE -fsanitize=${VW_SANITIZE} -fno-omit-frame-pointer
+                         -fno-sanitize-recover=all)
+  target_link_options(vw_options INTERFACE -fsanitize=${VW_SANITIZE})
+endif()
+
+# vw_library(<name> SOURCES... ) -> static library vw_<name>, alias vw::<name>, include root lib/.
+function(vw_library name)
+  add_library(vw_${name} STATIC ${ARGN})
+  add_library(vw::${name} ALIAS vw_${name})
+  target_include_directories(vw_${name} PUBLIC ${PROJECT_SOURCE_DIR}/lib)
+  target_link_libraries(vw_${name} PUBLIC vw::options)
+endfunction()

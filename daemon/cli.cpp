@@ -1,0 +1,81 @@
+#include "daemon/cli.hpp"
+
+namespace vw::daemon {
+
+std::string usage() {
+  return R"(usage: vaultwatch [flags]
+       vaultwatch audit search [filters] FILE...
+       vaultwatch audit stats FILE...
+
+Watches a HashiCorp Vault node: health, leader, telemetry and the audit log; serves Prometheus
+metrics and sends alerts to Alertmanager and webhooks.
+
+Flags:
+  --config.file=PATH         configuration file (default /etc/vaultwatch/vaultwatch.yaml;
+                             built-in defaults when that file does not exist)
+  --web.listen-address=ADDR  address of the metrics endpoint (default :9410)
+  --web.config.file=PATH     exporter-toolkit web config (TLS, basic auth)
+  --log.level=LEVEL          debug, info, warn or error (default info)
+  --log.format=FORMAT        text or json (default text)
+  --check-config             validate configuration and rules, print every problem, exit
+  --allow-insecure-token-file  use a token file readable by other users (warns)
+  --version                  print version and exit
+  --help                     print this help and exit
+
+Exit codes: 0 clean stop, 2 usage error, 78 configuration error, 1 anything else.
+)";
+}
+
+ParsedArgs parse_args(const std::vector<std::string>& args) {
+  ParsedArgs out;
+  if (!args.empty() && !args[0].starts_with("-")) {
+    out.mode = ParsedArgs::Mode::subcommand;
+    out.subcommand = args;
+    return out;
+  }
+  auto& f = out.flags;
+  struct ValueFlag {
+    const char* name;
+    std::optional<std::string>* target;
+  };
+  const ValueFlag value_flags[] = {
+      {"--config.file", &f.config_file},       {"--web.listen-address", &f.listen_address},
+      {"--web.config.file", &f.web_config_file}, {"--log.level", &f.log_level},
+      {"--log.format", &f.log_format},
+  };
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--check-config") { f.check_config = true; continue; }
+    if (a == "--version") { f.version = true; continue; }
+    if (a == "--help" || a == "-h") { f.help = true; continue; }
+    if (a == "--allow-insecure-token-file") { f.allow_insecure_token_file = true; continue; }
+    bool matched = false;
+    for (const auto& vf : value_flags) {
+      const std::string name = vf.name;
+      if (a == name) {
+        if (i + 1 >= args.size()) {
+          out.error = "flag " + name + " needs a value";
+          return out;
+        }
+        *vf.target = args[++i];
+        matched = true;
+      } else if (a.starts_with(name + "=")) {
+        *vf.target = a.substr(name.size() + 1);
+        matched = true;
+      }
+      if (matched) break;
+    }
+    if (!matched) {
+      out.error = "unknown flag " + a;
+      return out;
+    }
+  }
+  if (f.log_level && *f.log_level != "debug" && *f.log_level != "info" && *f.log_level != "warn" &&
+      *f.log_level != "error")
+    out.error = "--log.level must be debug, info, warn or error";
+  if (f.log_format && *f.log_format != "text" && *f.log_format != "json")
+    out.error = "--log.format must be text or json";
+  return out;
+}
+
+}  // namespace vw::daemon

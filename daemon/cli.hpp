@@ -1,0 +1,42 @@
+#pragma once
+// Command-line parsing (SPEC §1). Hand-written: the flags are few and follow the Prometheus
+// exporters' `--name=value` spelling, and Boost.ProgramOptions would be the one compiled Boost
+// library we link (Debian's unversioned one is 1.74, which conflicts with 1.81).
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vw::daemon {
+
+struct DaemonFlags {
+  std::optional<std::string> config_file;
+  std::optional<std::string> listen_address;
+  std::optional<std::string> web_config_file;
+  std::optional<std::string> log_level;
+  std::optional<std::string> log_format;
+  bool check_config = false;
+  bool version = false;
+  bool help = false;
+  bool allow_insecure_token_file = false;
+};
+
+struct ParsedArgs {
+  enum class Mode { daemon, subcommand } mode = Mode::daemon;
+  DaemonFlags flags;
+  std::vector<std::string> subcommand;  // e.g. {"audit", "search", ...} for Mode::subcommand
+  std::string error;                    // non-empty: usage error (exit 2)
+};
+
+ParsedArgs parse_args(const std::vector<std::string>& args);
+
+std::string usage();
+
+inline constexpr const char* default_config_path = "/etc/vaultwatch/vaultwatch.yaml";
+
+/// Exit codes (SPEC §1; 78 is EX_CONFIG from sysexits.h).
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_usage = 2;
+inline constexpr int exit_config = 78;
+
+}  // namespace vw::daemon

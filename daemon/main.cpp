@@ -1,0 +1,89 @@
+// vaultwatch: argv -> config -> App -> run -> exit code.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "core/version.hpp"
+#include "daemon/app.hpp"
+#include "daemon/cli.hpp"
+#include "daemon/logging.hpp"
+
+namespace {
+
+using namespace vw::daemon;
+
+int print_problems(const std::vector<StartupProblem>& problems) {
+  bool config = false;
+  for (const auto& p : problems) {
+    std::fprintf(stderr, "%s\n", p.message.c_str());
+    config = config || p.config;
+  }
+  return config ? exit_config : exit_failure;
+}
+
+int run_daemon(const DaemonFlags& flags) {
+  AppOptions opts;
+  opts.flags = flags;
+  if (flags.config_file) {
+    opts.config_path = *flags.config_file;
+  } else if (std::filesystem::exists(default_config_path)) {
+    opts.config_path = default_config_path;
+  }
+  auto loaded = load_config(opts);
+  if (flags.check_config) {
+    auto more = check_runtime_files(loaded.config);
+    loaded.problems.insert(loaded.problems.end(), more.begin(), more.end());
+    if (loaded.problems.empty()) {
+      std::printf("%s: configuration is valid\n",
+                  opts.config_path.empty() ? "<built-in defaults>" : opts.config_path.c_str());
+      return exit_ok;
+    }
+    print_problems(loaded.problems);
+    return exit_config;
+  }
+  if (!loaded.problems.empty()) return print_problems(loaded.problems);
+
+  Logging logging(loaded.config.log);
+  App app(opts, loaded.config, logging);
+  if (auto problems = app.start(); !problems.empty()) {
+    bool config = false;
+    for (const auto& p : problems) {
+      logging.get("app")->critical("cannot start: {}", p.message);
+      config = config || p.config;
+    }
+    return config ? exit_config : exit_failure;
+  }
+  return app.run();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto parsed = parse_args(args);
+  if (!parsed.error.empty()) {
+    std::fprintf(stderr, "vaultwatch: %s\n\n%s", parsed.error.c_str(), usage().c_str());
+    return exit_usage;
+  }
+  if (parsed.mode == ParsedArgs::Mode::subcommand) {
+    std::fprintf(stderr, "vaultwatch: unknown command \"%s\"\n\n%s", parsed.subcommand[0].c_str(),
+                 usage().c_str());
+    return exit_usage;
+  }
+  if (parsed.flags.help) {
+    std::printf("%s", usage().c_str());
+    return exit_ok;
+  }
+  if (parsed.flags.version) {
+    std::printf("vaultwatch %s (revision %s)\n", vw::version, vw::revision);
+    return exit_ok;
+  }
+  try {
+    return run_daemon(parsed.flags);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vaultwatch: fatal: %s\n", e.what());
+    return exit_failure;
+  }
+}

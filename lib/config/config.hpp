@@ -1,0 +1,123 @@
+#pragma once
+// The configuration as plain values (SPEC §2). Only lib/config sees YAML; every other component
+// receives the sub-struct it needs, by value. Defaults here are the documented defaults.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/duration.hpp"
+#include "http/tls.hpp"
+
+namespace vw::config {
+
+using namespace std::chrono_literals;
+
+struct WatchedSecret {
+  std::string path;  // "<mount>/<secret path>", e.g. secret/cwiq/shared/billing/database
+  Duration max_age{0};
+  bool operator==(const WatchedSecret&) const = default;
+};
+
+struct VaultConfig {
+  std::string address = "https://127.0.0.1:8200";  // default $VAULT_ADDR
+  http::TlsClientOptions tls;                        // defaults from $VAULT_CACERT etc.
+  std::string token_file;
+  std::string namespace_;                            // YAML key `namespace`
+  Duration timeout = 5s;
+  Duration health_interval = 10s;
+  Duration leader_interval = 10s;
+  Duration metrics_interval = 30s;                   // 0 disables
+  std::vector<std::string> metrics_keep;             // regexes; default: default_metrics_keep()
+  Duration token_check_interval = 5min;              // 0 disables
+  std::vector<WatchedSecret> secrets;
+  Duration secrets_interval = 10min;
+  bool operator==(const VaultConfig&) const = default;
+};
+
+/// SPEC §4.3 default keep list.
+std::vector<std::string> default_metrics_keep();
+
+struct AuditWatch {
+  std::string name;
+  std::vector<std::string> paths;  // globs: '*' within a segment, '**' across
+  bool operator==(const AuditWatch&) const = default;
+};
+
+struct AuditConfig {
+  std::string path = "/var/log/vault/audit.log";  // "" disables the tailer
+  bool path_explicit = false;                      // false: built-in default, used only if present
+  std::string prefix;
+  enum class StartAt { end, beginning } start_at = StartAt::end;
+  std::uint64_t max_line_bytes = 1024 * 1024;
+  std::vector<std::string> ignore_display_names;
+  std::vector<std::string> ignore_accessors;
+  std::size_t mount_label_limit = 100;
+  std::vector<AuditWatch> watch;
+  bool operator==(const AuditConfig&) const = default;
+};
+
+struct ReceiverTls {
+  std::string ca_file, cert_file, key_file;
+  bool insecure_skip_verify = false;
+  bool operator==(const ReceiverTls&) const = default;
+};
+
+struct AlertmanagerConfig {
+  std::string url;
+  Duration timeout = 10s;
+  http::TlsClientOptions tls;
+  std::string basic_auth_username;
+  std::string basic_auth_password_file;
+  std::string bearer_token_file;
+  bool operator==(const AlertmanagerConfig&) const = default;
+};
+
+struct WebhookConfig {
+  std::string name;
+  std::string url;
+  bool send_resolved = true;
+  Duration timeout = 10s;
+  std::map<std::string, std::string> headers;
+  std::string hmac_secret_file;
+  std::size_t max_alerts = 0;  // 0 = all
+  bool operator==(const WebhookConfig&) const = default;
+};
+
+struct NotifyConfig {
+  std::map<std::string, std::string> external_labels;
+  Duration resend_interval = 1min;
+  std::vector<AlertmanagerConfig> alertmanagers;
+  std::vector<WebhookConfig> webhooks;
+  std::size_t queue_capacity = 10000;
+  Duration max_retry_duration = 1h;
+  bool operator==(const NotifyConfig&) const = default;
+};
+
+struct ServerConfig {
+  std::string listen_address = ":9410";
+  std::string web_config_file;
+  std::size_t max_connections = 256;
+  bool operator==(const ServerConfig&) const = default;
+};
+
+struct LogConfig {
+  std::string level = "info";   // debug|info|warn|error
+  std::string format = "text";  // text|json
+  bool operator==(const LogConfig&) const = default;
+};
+
+struct Config {
+  std::string source;  // the file it was loaded from, "" for built-in defaults
+  VaultConfig vault;
+  AuditConfig audit;
+  std::vector<std::string> rules_files = {"/etc/vaultwatch/rules.d/*.yaml"};
+  NotifyConfig notify;
+  ServerConfig server;
+  std::string state_dir = "/var/lib/vaultwatch";
+  LogConfig log;
+  bool operator==(const Config&) const = default;
+};
+
+}  // namespace vw::config

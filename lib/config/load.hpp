@@ -1,0 +1,28 @@
+#pragma once
+// Loading and validating vaultwatch.yaml (SPEC §2).
+#include <string>
+#include <string_view>
+
+#include "config/config.hpp"
+#include "config/diagnostics.hpp"
+#include "config/env.hpp"
+
+namespace vw::config {
+
+struct LoadResult {
+  Config config;
+  Diagnostics diagnostics;  // empty when the config is valid
+  bool ok() const { return diagnostics.empty(); }
+};
+
+/// Built-in defaults with the VAULT_* environment fallbacks applied (no file at all).
+LoadResult defaults(const EnvLookup& env);
+
+/// Loads a file; a missing or unreadable file is a diagnostic. Every problem is reported, each
+/// with file, line, column and YAML path; unknown keys are problems.
+LoadResult load_file(const std::string& path, const EnvLookup& env);
+
+/// Same, from text (`file_name` is used in diagnostics and to resolve relative rule globs).
+LoadResult load_string(std::string_view yaml, const std::string& file_name, const EnvLookup& env);
+
+}  // namespace vw::config

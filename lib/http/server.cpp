@@ -1,0 +1,263 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <spdlog/spdlog.h>
+
+#include <unordered_set>
+
+namespace vw::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace ssl = boost::asio::ssl;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
+struct Server::State {
+  ServerOptions opts;
+  std::shared_ptr<spdlog::logger> log;
+  RouteHandler handler;
+  tcp::acceptor acceptor;
+  bool stopped = false;
+  std::size_t rejected = 0;
+  // Live connections, closed by stop(). Raw pointers are removed by each session before its
+  // stream dies (single thread, so no race).
+  std::unordered_set<beast::tcp_stream*> connections;
+
+  State(net::any_io_executor ex, ServerOptions o, std::shared_ptr<spdlog::logger> l,
+        RouteHandler h)
+      : opts(std::move(o)), log(std::move(l)), handler(std::move(h)), acceptor(ex) {}
+};
+
+namespace {
+
+// Registers a connection for stop() and unregisters it on every exit path.
+struct ConnectionGuard {
+  Server::State& state;
+  beast::tcp_stream* stream;
+  ConnectionGuard(Server::State& s, beast::tcp_stream* t) : state(s), stream(t) {
+    state.connections.insert(stream);
+  }
+  ~ConnectionGuard() { state.connections.erase(stream); }
+};
+
+StringResponse error_response(unsigned version, bhttp::status status, std::string body) {
+  StringResponse res{status, version};
+  res.set(bhttp::field::content_type, "text/plain; charset=utf-8");
+  res.keep_alive(false);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+template <class Stream>
+net::awaitable<void> serve(std::shared_ptr<Server::State> st, Stream& stream) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  const auto& lim = st->opts.limits;
+  beast::flat_buffer buffer(lim.header_limit + lim.body_limit);
+  for (bool first = true;; first = false) {
+    // Wait for the first byte of the next request within the idle (or, for a new connection,
+    // read) timeout, then give the whole request read_timeout: a slow client cannot hold a
+    // connection slot longer than that (slowloris).
+    if (buffer.size() == 0) {
+      lowest.expires_after(first ? lim.read_timeout : lim.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(512), use_tuple);
+      if (ec) co_return;
+      buffer.commit(n);
+    }
+    lowest.expires_after(lim.read_timeout);
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(lim.header_limit));
+    parser.body_limit(lim.body_limit);
+    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+    if (ec) {
+      std::optional<StringResponse> err;
+      if (ec == bhttp::error::header_limit)
+        err = error_response(11, bhttp::status::request_header_fields_too_large, "headers too large\n");
+      else if (ec == bhttp::error::body_limit)
+        err = error_response(11, bhttp::status::payload_too_large, "body too large\n");
+      else if (ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+               ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category())
+        err = error_response(11, bhttp::status::bad_request, "bad request\n");
+      if (err) {
+        lowest.expires_after(lim.write_timeout);
+        co_await bhttp::async_write(stream, *err, use_tuple);
+      }
+      co_return;
+    }
+    auto req = parser.release();
+    StringResponse res;
+    try {
+      res = st->handler(req);
+    } catch (const std::exception& e) {
+      // A handler bug must not take the server down: answer 500, log, keep serving.
+      st->log->error("handler failed: target={} err={}", std::string(target_path(req.target())),
+                     e.what());
+      res = error_response(req.version(), bhttp::status::internal_server_error, "internal error\n");
+    }
+    const bool keep = res.keep_alive() && req.keep_alive() && !st->stopped;
+    res.keep_alive(keep);
+    lowest.expires_after(lim.write_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
+    if (wec || !keep) co_return;
+  }
+}
+
+net::awaitable<void> session(std::shared_ptr<Server::State> st, tcp::socket socket) {
+  beast::tcp_stream plain(std::move(socket));
+  ConnectionGuard guard(*st, &plain);
+  if (!st->opts.tls_context) {
+    co_await serve(st, plain);
+    error_code ignored;
+    plain.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    co_return;
+  }
+  auto ctx = st->opts.tls_context();
+  if (!ctx) co_return;
+  beast::ssl_stream<beast::tcp_stream&> tls(plain, *ctx);
+  plain.expires_after(st->opts.limits.read_timeout);
+  auto [hec] = co_await tls.async_handshake(ssl::stream_base::server, use_tuple);
+  if (hec) {
+    error_code pec;
+    auto peer = plain.socket().remote_endpoint(pec);
+    st->log->debug("TLS handshake failed: peer={} err={}", pec ? "?" : peer.address().to_string(),
+                   hec.message());
+    co_return;
+  }
+  co_await serve(st, tls);
+  plain.expires_after(st->opts.limits.write_timeout);
+  co_await tls.async_shutdown(use_tuple);
+}
+
+net::awaitable<void> accept_loop(std::shared_ptr<Server::State> st) {
+  for (;;) {
+    auto [ec, socket] = co_await st->acceptor.async_accept(use_tuple);
+    if (st->stopped || ec == net::error::operation_aborted) co_return;
+    if (ec) {
+      // EMFILE and friends: keep accepting; the next attempt may succeed once fds free up.
+      st->log->warn("accept failed: err={}", ec.message());
+      continue;
+    }
+    if (st->connections.size() >= st->opts.limits.max_connections) {
+      if (st->rejected++ == 0)
+        st->log->warn("connection limit reached: max_connections={} (closing new connections)",
+                      st->opts.limits.max_connections);
+      error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    st->rejected = 0;
+    net::co_spawn(st->acceptor.get_executor(), session(st, std::move(socket)),
+                  [st](std::exception_ptr e) {
+                    if (!e) return;
+                    try {
+                      std::rethrow_exception(e);
+                    } catch (const std::exception& ex) {
+                      st->log->error("session failed: err={}", ex.what());
+                    }
+                  });
+  }
+}
+
+}  // namespace
+
+result<std::pair<std::string, std::string>> split_host_port(std::string_view a) {
+  std::string host, port;
+  if (a.starts_with("[")) {
+    auto close = a.find(']');
+    if (close == std::string_view::npos || close + 1 >= a.size() || a[close + 1] != ':')
+      return make_error("bad listen address \"" + std::string(a) + "\" (want [host]:port)");
+    host = a.substr(1, close - 1);
+    port = a.substr(close + 2);
+  } else {
+    auto colon = a.rfind(':');
+    if (colon == std::string_view::npos)
+      return make_error("bad listen address \"" + std::string(a) + "\" (want host:port or :port)");
+    host = a.substr(0, colon);
+    port = a.substr(colon + 1);
+  }
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+      std::stoi(port) > 65535)
+    return make_error("bad port in listen address \"" + std::string(a) + "\"");
+  return std::pair{host, port};
+}
+
+Server::Server(net::any_io_executor ex, ServerOptions opts, std::shared_ptr<spdlog::logger> log,
+               RouteHandler handler)
+    : ex_(ex),
+      state_(std::make_shared<State>(ex, std::move(opts), std::move(log), std::move(handler))) {}
+
+Server::~Server() { stop(); }
+
+result<void> Server::start() {
+  auto hp = split_host_port(state_->opts.listen_address);
+  if (!hp) return hp.error();
+  auto [host, port] = *hp;
+  const std::string what = "cannot listen on " + state_->opts.listen_address + ": ";
+  error_code ec;
+  tcp::endpoint ep;
+  if (host.empty()) {
+    // ":port" = every interface, IPv4 and IPv6 where the host has IPv6 (Go's behaviour, which
+    // the exporters' --web.listen-address spelling comes from).
+    ep = tcp::endpoint(tcp::v6(), static_cast<unsigned short>(std::stoi(port)));
+    auto& acc = state_->acceptor;
+    acc.open(tcp::v6(), ec);
+    if (!ec) acc.set_option(net::ip::v6_only(false), ec);
+    if (ec) {
+      error_code ignored;
+      acc.close(ignored);
+      ep = tcp::endpoint(tcp::v4(), ep.port());
+      ec.clear();
+    } else {
+      acc.close(ec);
+    }
+  } else {
+    tcp::resolver resolver(ex_);
+    auto results = resolver.resolve(host, port, tcp::resolver::passive, ec);
+    if (ec || results.empty()) return make_error(what + (ec ? ec.message() : "no address"));
+    ep = *results.begin();
+  }
+  auto& acc = state_->acceptor;
+  acc.open(ep.protocol(), ec);
+  if (ec) return make_error(what + ec.message());
+  if (ep.protocol() == tcp::v6() && host.empty()) acc.set_option(net::ip::v6_only(false), ec);
+  acc.set_option(net::socket_base::reuse_address(true), ec);
+  acc.bind(ep, ec);
+  if (ec) return make_error(what + ec.message());
+  acc.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return make_error(what + ec.message());
+  net::co_spawn(ex_, accept_loop(state_), [log = state_->log](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      log->critical("accept loop failed: err={}", ex.what());
+    }
+  });
+  return {};
+}
+
+void Server::stop() {
+  if (state_->stopped) return;
+  state_->stopped = true;
+  error_code ignored;
+  state_->acceptor.close(ignored);
+  for (auto* c : state_->connections) c->socket().close(ignored);
+}
+
+tcp::endpoint Server::local_endpoint() const {
+  error_code ec;
+  return state_->acceptor.local_endpoint(ec);
+}
+
+}  // namespace vw::http

@@ -1,0 +1,67 @@
+#pragma once
+// The embedded HTTP(S) server behind /metrics and the status API.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/result.hpp"
+#include "http/router.hpp"
+#include "net/net.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace vw::http {
+
+/// Bounds on what one client can make the server hold (SPEC §8).
+struct ServerLimits {
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 64 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};   // a request must arrive whole within this
+  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{10'000};
+  std::size_t max_connections = 256;
+};
+
+struct ServerOptions {
+  std::string listen_address = ":9410";  // host:port, ":port" for all interfaces, port 0 = any
+  ServerLimits limits;
+  /// When set, every connection is TLS; called once per handshake so rotated certificates are
+  /// picked up without a restart. Returns null when the TLS config cannot be loaded (the
+  /// connection is then closed).
+  std::function<std::shared_ptr<boost::asio::ssl::context>()> tls_context;
+};
+
+/// Accepts connections and serves each with `handler`. Owns the acceptor and every session;
+/// stop() closes them all. Not thread-safe: io thread only. Sessions keep the shared state they
+/// need alive, so destroying the Server after stop() is safe while handlers are still queued.
+class Server {
+ public:
+  Server(net::any_io_executor ex, ServerOptions opts, std::shared_ptr<spdlog::logger> log,
+         RouteHandler handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Binds and starts accepting. The error names the address and the reason.
+  result<void> start();
+  void stop();
+  /// The bound address (useful with port 0).
+  boost::asio::ip::tcp::endpoint local_endpoint() const;
+
+  struct State;
+
+ private:
+  net::any_io_executor ex_;
+  std::shared_ptr<State> state_;
+};
+
+/// Splits "host:port", ":port", "[v6]:port". Port must be numeric.
+result<std::pair<std::string, std::string>> split_host_port(std::string_view address);
+
+}  // namespace vw::http

@@ -1,0 +1,26 @@
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+namespace vw::http {
+
+/// An http(s) base URL split into what a client connection needs.
+struct Url {
+  bool tls = false;
+  std::string host;       // without brackets for IPv6 literals
+  std::string port;       // always set: explicit, or 80/443 from the scheme
+  std::string path;       // base path without trailing '/', "" for the root
+  bool operator==(const Url&) const = default;
+
+  /// "https://host:port" (brackets around IPv6), for logs and Host headers.
+  std::string origin() const;
+  /// The Host header value: host, plus ":port" when it is not the scheme's default.
+  std::string host_header() const;
+};
+
+/// Parses "http://h:p/base" or "https://h". Rejects other schemes, userinfo, query and fragment.
+result<Url> parse_url(std::string_view text);
+
+}  // namespace vw::http

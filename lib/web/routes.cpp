@@ -1,0 +1,36 @@
+#include "web/routes.hpp"
+
+#include "http/gzip.hpp"
+
+namespace vw::web {
+
+namespace bhttp = boost::beast::http;
+
+void add_core_routes(http::Router& router, Sources s) {
+  router.add(bhttp::verb::get, "/metrics", [render = s.render_metrics](const http::StringRequest& req) {
+    std::string body = render();
+    const bool gzip = http::accepts_gzip(req[bhttp::field::accept_encoding]);
+    auto res = http::make_response(req, bhttp::status::ok, prometheus_text_content_type,
+                                   gzip ? http::gzip_compress(body) : std::move(body));
+    if (gzip) res.set(bhttp::field::content_encoding, "gzip");
+    res.set(bhttp::field::vary, "Accept-Encoding");
+    return res;
+  });
+  router.add(bhttp::verb::get, "/healthz", [](const http::StringRequest& req) {
+    return http::make_response(req, bhttp::status::ok, "text/plain; charset=utf-8", "ok\n");
+  });
+  router.add(bhttp::verb::get, "/readyz", [ready = s.ready](const http::StringRequest& req) {
+    const bool r = ready();
+    return http::make_response(req, r ? bhttp::status::ok : bhttp::status::service_unavailable,
+                               "text/plain; charset=utf-8", r ? "ready\n" : "not ready\n");
+  });
+  router.add(bhttp::verb::post, "/-/reload", [reload = s.reload](const http::StringRequest& req) {
+    std::string err = reload();
+    if (err.empty())
+      return http::make_response(req, bhttp::status::ok, "text/plain; charset=utf-8", "reloaded\n");
+    return http::make_response(req, bhttp::status::internal_server_error,
+                               "text/plain; charset=utf-8", "reload failed: " + err + "\n");
+  });
+}
+
+}  // namespace vw::web

@@ -1,0 +1,24 @@
+#pragma once
+// The exposition endpoints (SPEC §3) as pure request -> response handlers. App registers them on
+// an http::Router; nothing here touches a socket or Vault.
+#include <functional>
+#include <string>
+
+#include "http/router.hpp"
+
+namespace vw::web {
+
+/// What the routes read. Every callback runs on the io thread and must not block.
+struct Sources {
+  std::function<std::string()> render_metrics;  // Prometheus text 0.0.4 of the last snapshot
+  std::function<bool()> ready;                   // config loaded and first health poll done
+  /// POST /-/reload: returns "" on success, else the reason the new config was rejected.
+  std::function<std::string()> reload;
+};
+
+inline constexpr const char* prometheus_text_content_type = "text/plain; version=0.0.4; charset=utf-8";
+
+/// GET /metrics (gzip when the client accepts it), GET /healthz, GET /readyz, POST /-/reload.
+void add_core_routes(http::Router& router, Sources sources);
+
+}  // namespace vw::web
