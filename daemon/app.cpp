@@ -120,6 +120,8 @@ std::vector<StartupProblem> App::start() {
   sources.render_metrics = [this] { return telemetry_.render(); };
   sources.ready = [this] { return ready(); };
   sources.reload = [this] { return reload(); };
+  sources.status = [this] { return status(); };
+  sources.alerts = [this] { return alerts(); };
   web::add_core_routes(router_, std::move(sources));
 
   http::ServerOptions sopts;
@@ -195,10 +197,14 @@ std::string App::reload() {
       why += (why.empty() ? "" : "; ") + p.message;
     }
     telemetry_.self().config_last_reload_successful.Set(0);
+    last_reload_ = std::chrono::system_clock::now();
+    last_reload_error_ = why;
     return why;
   }
   logging_.apply(loaded.config.log);
   cfg_ = std::move(loaded.config);
+  last_reload_ = std::chrono::system_clock::now();
+  last_reload_error_.clear();
   telemetry_.self().config_last_reload_successful.Set(1);
   telemetry_.self().config_last_reload_success_timestamp.Set(
       to_unix_seconds(std::chrono::system_clock::now()));
@@ -219,6 +225,42 @@ void App::on_leader(const vault::LeaderSample& s) {
     log_->info("vault leader changed: leader={}", leader_tracker_.leader());
   }
 }
+
+web::StatusSnapshot App::status() const {
+  web::StatusSnapshot s;
+  s.version = vw::version;
+  s.revision = vw::revision;
+  s.config_path = cfg_.source;
+  s.started = started_;
+  s.last_reload = last_reload_;
+  s.last_reload_ok = last_reload_error_.empty();
+  s.last_reload_error = last_reload_error_;
+  s.ready = ready();
+  auto& v = s.vault;
+  v.address = cfg_.vault.address;
+  if (const auto& h = node_state_->last_health()) {
+    v.state = vault::to_string(h->state());
+    if (h->body) v.version = h->body->version;
+  }
+  v.cluster_name = node_state_->cluster_name();
+  v.clock_skew_seconds = node_state_->clock_skew_seconds();
+  if (const auto& l = node_state_->last_leader(); l && l->body) {
+    v.is_leader = l->body->is_self;
+    v.leader_address = l->body->leader_address;
+  }
+  auto opt_time = [](double unix) -> std::optional<SysTime> {
+    if (unix <= 0) return std::nullopt;
+    return from_unix_seconds(unix);
+  };
+  for (const auto& [endpoint, rec] : telemetry_.poll_records()) {
+    v.polls.push_back(web::PollStatus{endpoint, opt_time(rec.last_attempt), opt_time(rec.last_success),
+                                      rec.http_status, rec.error, rec.error_reason});
+  }
+  s.alerts = alerts();
+  return s;
+}
+
+std::vector<web::AlertView> App::alerts() const { return {}; }
 
 boost::asio::ip::tcp::endpoint App::listen_endpoint() const {
   return server_ ? server_->local_endpoint() : boost::asio::ip::tcp::endpoint{};

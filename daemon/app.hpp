@@ -16,6 +16,7 @@
 #include "telemetry/telemetry.hpp"
 #include "vault/health_poller.hpp"
 #include "vault/node_state_collector.hpp"
+#include "web/status.hpp"
 
 namespace vw::daemon {
 
@@ -59,6 +60,10 @@ class App {
   net::io_context& io() { return ioc_; }
   boost::asio::ip::tcp::endpoint listen_endpoint() const;
   bool ready() const { return first_health_done_; }
+  /// What GET / and GET /api/v1/status show, gathered from every component.
+  web::StatusSnapshot status() const;
+  /// Pending and firing alerts (GET /api/v1/alerts).
+  std::vector<web::AlertView> alerts() const;
 
  private:
   std::vector<StartupProblem> build_vault(const config::VaultConfig& v);
@@ -82,6 +87,9 @@ class App {
   std::unique_ptr<http::Server> server_;
   bool first_health_done_ = false;
   bool stopping_ = false;
+  SysTime started_ = std::chrono::system_clock::now();
+  std::optional<SysTime> last_reload_;
+  std::string last_reload_error_;
 };
 
 }  // namespace vw::daemon

@@ -41,6 +41,7 @@ class Telemetry {
   std::string render() const;
 
   vault::PollMetrics& poll() { return poll_; }
+  const std::map<std::string, vault::PollRecord>& poll_records() const { return poll_.records; }
   SelfMetrics& self() { return self_; }
   LeaderMetrics& leader() { return leader_; }
 

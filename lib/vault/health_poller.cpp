@@ -86,7 +86,7 @@ net::awaitable<void> HealthPoller::once(PollLoop::StopFlag stopped) {
   const auto now = std::chrono::system_clock::now();
   auto sample = make_health_sample(outcome, now);
   metrics_.record("health", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                  sample.error_reason, to_unix_seconds(now));
+                  sample.error_reason, to_unix_seconds(now), sample.status, sample.error);
   const auto state = sample.state();
   if (state != last_state_) {
     if (state == NodeState::unreachable)
@@ -119,7 +119,7 @@ net::awaitable<void> LeaderPoller::once(PollLoop::StopFlag stopped) {
   const auto now = std::chrono::system_clock::now();
   auto sample = make_leader_sample(outcome, now);
   metrics_.record("leader", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                  sample.error_reason, to_unix_seconds(now));
+                  sample.error_reason, to_unix_seconds(now), sample.status, sample.error);
   if (sample.error != last_error_ && !sample.error.empty())
     log_->debug("leader poll failed: err={}", sample.error);
   last_error_ = sample.error;

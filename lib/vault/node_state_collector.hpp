@@ -25,6 +25,15 @@ class NodeStateCollector : public prometheus::Collectable {
   void update(const LeaderSample& s);
   std::vector<prometheus::MetricFamily> Collect() const override;
 
+  const std::optional<HealthSample>& last_health() const { return health_; }
+  const std::optional<LeaderSample>& last_leader() const { return leader_; }
+  const std::string& cluster_name() const { return cluster_name_; }
+  /// Vault's clock minus ours at the last health answer that carried server_time_utc.
+  std::optional<double> clock_skew_seconds() const {
+    if (!health_ || !health_->body || health_->body->server_time_utc == 0) return std::nullopt;
+    return skew_seconds_;
+  }
+
  private:
   std::optional<HealthSample> health_;
   std::optional<LeaderSample> leader_;

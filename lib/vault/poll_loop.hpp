@@ -20,16 +20,27 @@ class logger;
 
 namespace vw::vault {
 
+/// The last poll of one endpoint, for /api/v1/status and the status page.
+struct PollRecord {
+  double last_attempt = 0;   // unix seconds, 0 = never
+  double last_success = 0;
+  unsigned http_status = 0;  // 0 = no HTTP answer
+  std::string error;         // "" on success; never contains a header value
+  std::string error_reason;
+};
+
 /// SPEC §4.1 poll metrics, shared by all pollers; `endpoint` is health, leader, metrics, token
-/// or secrets. Built once by telemetry. Not thread-safe: io thread only.
+/// or secrets. Built once by telemetry. Also keeps the last PollRecord per endpoint.
+/// Not thread-safe: io thread only.
 struct PollMetrics {
   prometheus::Family<prometheus::Histogram>& duration;   // vaultwatch_poll_duration_seconds
   prometheus::Family<prometheus::Counter>& errors;       // vaultwatch_poll_errors_total
   prometheus::Family<prometheus::Gauge>& last_success;   // ..._last_successful_poll_timestamp_seconds
+  std::map<std::string, PollRecord> records = {};
 
   /// Records one poll: its duration and, when it failed, the reason.
   void record(const std::string& endpoint, double seconds, const std::string& error_reason,
-              double now_unix);
+              double now_unix, unsigned http_status = 0, const std::string& error = {});
 };
 
 /// Runs `once` immediately on start() and then every `interval` (plus up to 5% jitter so that

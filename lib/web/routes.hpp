@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http/router.hpp"
+#include "web/status.hpp"
 
 namespace vw::web {
 
@@ -14,11 +15,16 @@ struct Sources {
   std::function<bool()> ready;                   // config loaded and first health poll done
   /// POST /-/reload: returns "" on success, else the reason the new config was rejected.
   std::function<std::string()> reload;
+  /// The daemon's state for GET / and GET /api/v1/status.
+  std::function<StatusSnapshot()> status;
+  /// Pending and firing alerts for GET /api/v1/alerts.
+  std::function<std::vector<AlertView>()> alerts;
 };
 
 inline constexpr const char* prometheus_text_content_type = "text/plain; version=0.0.4; charset=utf-8";
 
-/// GET /metrics (gzip when the client accepts it), GET /healthz, GET /readyz, POST /-/reload.
+/// GET /metrics (gzip when the client accepts it), GET /healthz, GET /readyz, POST /-/reload,
+/// GET /api/v1/status, GET /api/v1/alerts and the HTML status page GET /.
 void add_core_routes(http::Router& router, Sources sources);
 
 }  // namespace vw::web

@@ -1,0 +1,271 @@
+#include "web/status.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/duration.hpp"
+
+namespace vw::web {
+
+using ojson = nlohmann::ordered_json;
+
+namespace {
+
+ojson time_or_null(const std::optional<SysTime>& t) {
+  return t ? ojson(format_rfc3339_ms(*t)) : ojson(nullptr);
+}
+
+ojson alert_json(const AlertView& a) {
+  ojson j;
+  j["labels"] = a.labels;
+  j["annotations"] = a.annotations;
+  j["state"] = a.state;
+  j["activeAt"] = format_rfc3339_ms(a.active_at);
+  // Prometheus' /api/v1/alerts gives the value as a string (it may be NaN or +Inf).
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", a.value);
+  j["value"] = std::isnan(a.value) ? "NaN" : std::string(buf);
+  if (!a.last_event.empty()) j["lastEvent"] = a.last_event;
+  return j;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string ago(const std::optional<SysTime>& t, SysTime now) {
+  if (!t) return "never";
+  auto d = std::chrono::duration_cast<std::chrono::milliseconds>(now - *t);
+  if (d < std::chrono::milliseconds(0)) d = std::chrono::milliseconds(0);
+  // Whole seconds are enough for people.
+  return format_duration(std::chrono::duration_cast<std::chrono::seconds>(d)) + " ago";
+}
+
+// Severity for the node state badge.
+const char* state_class(const std::string& state) {
+  if (state == "active") return "ok";
+  if (state == "standby" || state == "performance_standby" || state == "dr_secondary") return "info";
+  if (state == "unknown") return "muted";
+  return "bad";
+}
+
+std::string bytes(std::uint64_t b) {
+  char buf[32];
+  if (b >= (1ULL << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", double(b) / double(1ULL << 30));
+  else if (b >= (1ULL << 20)) std::snprintf(buf, sizeof buf, "%.1f MiB", double(b) / double(1ULL << 20));
+  else if (b >= 1024) std::snprintf(buf, sizeof buf, "%.1f KiB", double(b) / 1024.0);
+  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(b));
+  return buf;
+}
+
+}  // namespace
+
+std::string render_status_json(const StatusSnapshot& s, SysTime now) {
+  ojson j;
+  j["version"] = s.version;
+  j["revision"] = s.revision;
+  j["time"] = format_rfc3339_ms(now);
+  j["started"] = format_rfc3339_ms(s.started);
+  j["ready"] = s.ready;
+  j["config"] = {{"path", s.config_path.empty() ? ojson(nullptr) : ojson(s.config_path)},
+                 {"lastReload", time_or_null(s.last_reload)},
+                 {"lastReloadSuccessful", s.last_reload_ok},
+                 {"lastReloadError", s.last_reload_error.empty() ? ojson(nullptr) : ojson(s.last_reload_error)}};
+  ojson polls = ojson::object();
+  for (const auto& p : s.vault.polls) {
+    polls[p.endpoint] = {{"lastAttempt", time_or_null(p.last_attempt)},
+                         {"lastSuccess", time_or_null(p.last_success)},
+                         {"httpStatus", p.http_status},
+                         {"ok", p.error.empty() && p.last_attempt.has_value()},
+                         {"error", p.error.empty() ? ojson(nullptr) : ojson(p.error)},
+                         {"errorReason", p.error_reason.empty() ? ojson(nullptr) : ojson(p.error_reason)}};
+  }
+  j["vault"] = {{"address", s.vault.address},
+                {"state", s.vault.state},
+                {"version", s.vault.version},
+                {"clusterName", s.vault.cluster_name},
+                {"isLeader", s.vault.is_leader ? ojson(*s.vault.is_leader) : ojson(nullptr)},
+                {"leaderAddress", s.vault.leader_address},
+                {"clockSkewSeconds", s.vault.clock_skew_seconds ? ojson(*s.vault.clock_skew_seconds) : ojson(nullptr)},
+                {"polls", polls}};
+  const auto& a = s.audit;
+  if (a.enabled) {
+    j["audit"] = {{"enabled", true},
+                  {"path", a.path},
+                  {"state", a.state},
+                  {"device", a.device},
+                  {"inode", a.inode},
+                  {"offset", a.offset},
+                  {"size", a.size},
+                  {"lagBytes", a.lag_bytes},
+                  {"linesTotal", a.lines_total},
+                  {"entriesTotal", a.entries_total},
+                  {"decodeErrorsTotal", a.decode_errors_total},
+                  {"rotationsTotal", a.rotations_total},
+                  {"entriesPerSecond", a.entries_per_second},
+                  {"lastEntryTime", time_or_null(a.last_entry_time)}};
+  } else {
+    j["audit"] = {{"enabled", false}};
+  }
+  ojson receivers = ojson::array();
+  for (const auto& r : s.receivers) {
+    receivers.push_back({{"name", r.name},
+                         {"kind", r.kind},
+                         {"url", r.url},
+                         {"queueLength", r.queue_length},
+                         {"queueCapacity", r.queue_capacity},
+                         {"sent", r.sent},
+                         {"failed", r.failed},
+                         {"dropped", r.dropped},
+                         {"lastAttempt", time_or_null(r.last_attempt)},
+                         {"lastSuccess", time_or_null(r.last_success)},
+                         {"lastError", r.last_error.empty() ? ojson(nullptr) : ojson(r.last_error)}});
+  }
+  j["notifier"] = {{"receivers", receivers}};
+  std::size_t firing = 0, pending = 0;
+  for (const auto& al : s.alerts) (al.state == "firing" ? firing : pending)++;
+  j["alerts"] = {{"firing", firing}, {"pending", pending}};
+  return j.dump(2) + "\n";
+}
+
+std::string render_alerts_json(const std::vector<AlertView>& alerts) {
+  ojson arr = ojson::array();
+  for (const auto& a : alerts) arr.push_back(alert_json(a));
+  ojson j;
+  j["alerts"] = arr;
+  return j.dump(2) + "\n";
+}
+
+std::string render_status_html(const StatusSnapshot& s, SysTime now) {
+  const auto& v = s.vault;
+  std::string h;
+  h.reserve(16 * 1024);
+  h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+       "<meta http-equiv=\"refresh\" content=\"10\">\n<title>vaultwatch: ";
+  h += html_escape(v.state);
+  h += " - " + html_escape(v.address) + "</title>\n<style>\n"
+       "body{font-family:system-ui,sans-serif;margin:1rem auto;max-width:60rem;padding:0 .8rem;color:#222}\n"
+       "h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:1px solid #ddd}\n"
+       "table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{text-align:left;padding:.25rem .4rem;"
+       "border-bottom:1px solid #eee;vertical-align:top;word-break:break-word}\n"
+       ".badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;font-weight:bold}\n"
+       ".ok{background:#d4edda;color:#155724}.info{background:#d1ecf1;color:#0c5460}"
+       ".bad{background:#f8d7da;color:#721c24}.warn{background:#fff3cd;color:#856404}.muted{background:#eee;color:#555}\n"
+       "code{font-size:.85rem}footer{margin-top:2rem;font-size:.8rem;color:#666}\n"
+       "</style></head><body>\n";
+  h += "<h1>vaultwatch &mdash; Vault node <code>" + html_escape(v.address) + "</code></h1>\n";
+  h += "<p>State: <span class=\"badge " + std::string(state_class(v.state)) + "\">" + html_escape(v.state) +
+       "</span>";
+  if (!v.version.empty()) h += " &middot; version <code>" + html_escape(v.version) + "</code>";
+  if (!v.cluster_name.empty()) h += " &middot; cluster <code>" + html_escape(v.cluster_name) + "</code>";
+  if (v.is_leader) h += *v.is_leader ? " &middot; <strong>leader</strong>" : " &middot; not the leader";
+  if (!v.leader_address.empty()) h += " (leader <code>" + html_escape(v.leader_address) + "</code>)";
+  h += "</p>\n";
+
+  // Alerts first: during an incident they are what matters.
+  std::size_t firing = 0;
+  for (const auto& a : s.alerts) firing += a.state == "firing";
+  h += "<h2>Alerts (" + std::to_string(firing) + " firing, " + std::to_string(s.alerts.size() - firing) +
+       " pending)</h2>\n";
+  if (s.alerts.empty()) {
+    h += "<p>No active alerts.</p>\n";
+  } else {
+    h += "<table><tr><th>alert</th><th>state</th><th>since</th><th>details</th></tr>\n";
+    for (const auto& a : s.alerts) {
+      auto name = a.labels.count("alertname") ? a.labels.at("alertname") : "?";
+      auto sev = a.labels.count("severity") ? a.labels.at("severity") : "";
+      h += "<tr><td><strong>" + html_escape(name) + "</strong>";
+      if (!sev.empty()) h += "<br><small>" + html_escape(sev) + "</small>";
+      h += "</td><td><span class=\"badge " + std::string(a.state == "firing" ? "bad" : "warn") + "\">" +
+           html_escape(a.state) + "</span></td><td>" + html_escape(ago(a.active_at, now)) + "</td><td>";
+      if (a.annotations.count("summary")) h += html_escape(a.annotations.at("summary")) + "<br>";
+      if (a.annotations.count("description"))
+        h += "<small>" + html_escape(a.annotations.at("description")) + "</small><br>";
+      if (!a.last_event.empty()) {
+        h += "<small>last event:";
+        for (const auto& [k, val] : a.last_event)
+          if (!val.empty()) h += " " + html_escape(k) + "=<code>" + html_escape(val) + "</code>";
+        h += "</small><br>";
+      }
+      if (a.annotations.count("runbook_url"))
+        h += "<a href=\"" + html_escape(a.annotations.at("runbook_url")) + "\">runbook</a>";
+      h += "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
+
+  h += "<h2>Vault polls</h2>\n<table><tr><th>endpoint</th><th>last poll</th><th>result</th></tr>\n";
+  for (const auto& p : v.polls) {
+    h += "<tr><td>" + html_escape(p.endpoint) + "</td><td>" + html_escape(ago(p.last_attempt, now)) + "</td><td>";
+    if (!p.last_attempt) h += "<span class=\"badge muted\">not yet</span>";
+    else if (p.error.empty()) h += "<span class=\"badge ok\">ok</span> HTTP " + std::to_string(p.http_status);
+    else h += "<span class=\"badge bad\">" + html_escape(p.error_reason) + "</span> " + html_escape(p.error);
+    h += "</td></tr>\n";
+  }
+  h += "</table>\n";
+
+  h += "<h2>Audit log</h2>\n";
+  if (!s.audit.enabled) {
+    h += "<p>Audit tailing is disabled.</p>\n";
+  } else {
+    const auto& a = s.audit;
+    h += "<table>";
+    h += "<tr><th>file</th><td><code>" + html_escape(a.path) + "</code> (inode " + std::to_string(a.inode) +
+         ")</td></tr>";
+    h += "<tr><th>state</th><td>" + html_escape(a.state) + "</td></tr>";
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f", a.entries_per_second);
+    h += "<tr><th>rate</th><td>" + std::string(rate) + " entries/s</td></tr>";
+    h += "<tr><th>tail lag</th><td>" + bytes(a.lag_bytes) + " (offset " + bytes(a.offset) + " of " +
+         bytes(a.size) + ")</td></tr>";
+    h += "<tr><th>entries</th><td>" + std::to_string(a.entries_total) + " (" + std::to_string(a.decode_errors_total) +
+         " undecodable lines, " + std::to_string(a.rotations_total) + " rotations)</td></tr>";
+    h += "<tr><th>newest entry</th><td>" +
+         (a.last_entry_time ? html_escape(format_rfc3339_ms(*a.last_entry_time)) : std::string("none yet")) +
+         "</td></tr>";
+    h += "</table>\n";
+  }
+
+  h += "<h2>Notifications</h2>\n";
+  if (s.receivers.empty()) {
+    h += "<p>No Alertmanager or webhook configured.</p>\n";
+  } else {
+    h += "<table><tr><th>receiver</th><th>queue</th><th>sent / failed / dropped</th><th>last success</th>"
+         "<th>last error</th></tr>\n";
+    for (const auto& r : s.receivers) {
+      h += "<tr><td>" + html_escape(r.name) + "<br><small>" + html_escape(r.kind) + " " + html_escape(r.url) +
+           "</small></td><td>" + std::to_string(r.queue_length) + " / " + std::to_string(r.queue_capacity) +
+           "</td><td>" + std::to_string(r.sent) + " / " + std::to_string(r.failed) + " / " +
+           std::to_string(r.dropped) + "</td><td>" + html_escape(ago(r.last_success, now)) + "</td><td>" +
+           html_escape(r.last_error) + "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
+
+  h += "<footer><a href=\"/metrics\">/metrics</a> &middot; <a href=\"/api/v1/alerts\">/api/v1/alerts</a> &middot; "
+       "<a href=\"/api/v1/status\">/api/v1/status</a> &middot; <a href=\"/healthz\">/healthz</a> &middot; "
+       "<a href=\"/readyz\">/readyz</a><br>vaultwatch " +
+       html_escape(s.version) + " (" + html_escape(s.revision) + ") &middot; config " +
+       html_escape(s.config_path.empty() ? "built-in defaults" : s.config_path) + " &middot; up since " +
+       html_escape(format_rfc3339_ms(s.started));
+  if (!s.last_reload_ok) h += " &middot; <span class=\"badge bad\">last reload failed</span>";
+  h += " &middot; page generated " + html_escape(format_rfc3339_ms(now)) + "</footer>\n</body></html>\n";
+  return h;
+}
+
+}  // namespace vw::web

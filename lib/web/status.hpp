@@ -1,0 +1,99 @@
+#pragma once
+// The daemon's state for people and scripts: GET /api/v1/status (JSON) and GET / (HTML).
+// App fills a StatusSnapshot from its components on each request; rendering is pure.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/alert.hpp"
+#include "core/time.hpp"
+
+namespace vw::web {
+
+/// The last poll of one Vault endpoint (health, leader, metrics, token, secrets).
+struct PollStatus {
+  std::string endpoint;
+  std::optional<SysTime> last_attempt;
+  std::optional<SysTime> last_success;
+  unsigned http_status = 0;  // 0 = no HTTP answer
+  std::string error;         // "" when the last poll succeeded; never contains a token
+  std::string error_reason;  // vaultwatch_poll_errors_total reason
+};
+
+struct VaultStatus {
+  std::string address;
+  std::string state = "unknown";  // vault::NodeState name: active, standby, sealed, unreachable, ...
+  std::string version;
+  std::string cluster_name;
+  std::optional<bool> is_leader;
+  std::string leader_address;
+  std::optional<double> clock_skew_seconds;
+  std::vector<PollStatus> polls;
+};
+
+struct AuditStatus {
+  bool enabled = false;
+  std::string path;
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+  std::uint64_t lag_bytes = 0;
+  std::uint64_t lines_total = 0;
+  std::uint64_t entries_total = 0;
+  std::uint64_t decode_errors_total = 0;
+  std::uint64_t rotations_total = 0;
+  double entries_per_second = 0;   // over the last minute
+  std::optional<SysTime> last_entry_time;
+  std::string state;               // e.g. "following", "waiting for file", "error: ..."
+};
+
+struct ReceiverStatus {
+  std::string name;
+  std::string kind;  // alertmanager | webhook
+  std::string url;   // without credentials
+  std::size_t queue_length = 0;
+  std::size_t queue_capacity = 0;
+  std::uint64_t sent = 0, failed = 0, dropped = 0;
+  std::optional<SysTime> last_attempt;
+  std::optional<SysTime> last_success;
+  std::string last_error;
+};
+
+/// One pending or firing alert, as /api/v1/alerts shows it.
+struct AlertView {
+  Labels labels;
+  Labels annotations;
+  std::string state;  // pending | firing
+  SysTime active_at{};
+  double value = 0;
+  /// For audit alerts: the last matching event (time, type, operation, path, display_name,
+  /// entity_id, policies, remote_address, namespace, error); never HMAC'd fields.
+  std::map<std::string, std::string> last_event;
+};
+
+struct StatusSnapshot {
+  std::string version;
+  std::string revision;
+  std::string config_path;   // "" = built-in defaults
+  SysTime started{};
+  std::optional<SysTime> last_reload;
+  bool last_reload_ok = true;
+  std::string last_reload_error;
+  bool ready = false;
+  VaultStatus vault;
+  AuditStatus audit;
+  std::vector<ReceiverStatus> receivers;
+  std::vector<AlertView> alerts;
+};
+
+/// JSON for GET /api/v1/status (alerts are not repeated there: see /api/v1/alerts).
+std::string render_status_json(const StatusSnapshot& s, SysTime now);
+/// JSON for GET /api/v1/alerts: {"alerts":[...]}.
+std::string render_alerts_json(const std::vector<AlertView>& alerts);
+/// The HTML status page: no JavaScript, no external assets, refreshes itself every 10 s.
+std::string render_status_html(const StatusSnapshot& s, SysTime now);
+
+}  // namespace vw::web

@@ -1,0 +1,100 @@
+#include "web/status.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace vw::web {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+StatusSnapshot sample() {
+  StatusSnapshot s;
+  s.version = "0.1.0";
+  s.revision = "abc";
+  s.config_path = "/etc/vaultwatch/vaultwatch.yaml";
+  s.started = *parse_rfc3339("2026-11-28T10:00:00Z");
+  s.ready = true;
+  s.vault.address = "https://127.0.0.1:8200";
+  s.vault.state = "sealed";
+  s.vault.version = "1.19.0";
+  s.vault.is_leader = false;
+  s.vault.polls.push_back({"health", *parse_rfc3339("2026-11-28T11:59:58Z"), *parse_rfc3339("2026-11-28T11:59:58Z"),
+                           503, "", ""});
+  s.vault.polls.push_back({"leader", *parse_rfc3339("2026-11-28T11:59:58Z"), std::nullopt, 503, "HTTP 503",
+                           "http_status"});
+  s.audit.enabled = true;
+  s.audit.path = "/var/log/vault/audit.log";
+  s.audit.inode = 42;
+  s.audit.lag_bytes = 2048;
+  s.receivers.push_back({"ops", "webhook", "https://hooks.example/vault", 3, 10000, 10, 1, 0,
+                         std::nullopt, std::nullopt, "HTTP 503"});
+  AlertView a;
+  a.labels = {{"alertname", "VaultRootTokenUsed"}, {"severity", "critical"}};
+  a.annotations = {{"summary", "root token used <script>alert(1)</script>"},
+                   {"runbook_url", "https://runbooks/x#compromised"}};
+  a.state = "firing";
+  a.active_at = *parse_rfc3339("2026-11-28T11:58:00Z");
+  a.value = 1;
+  a.last_event = {{"path", "secret/data/x"}, {"display_name", "root"}};
+  s.alerts.push_back(a);
+  return s;
+}
+
+TEST(StatusJson, HasTheFieldsOperatorsAndScriptsNeed) {
+  auto j = nlohmann::json::parse(render_status_json(sample(), *parse_rfc3339("2026-11-28T12:00:00Z")));
+  EXPECT_EQ(j["version"], "0.1.0");
+  EXPECT_EQ(j["config"]["path"], "/etc/vaultwatch/vaultwatch.yaml");
+  EXPECT_EQ(j["config"]["lastReload"], nullptr);
+  EXPECT_EQ(j["vault"]["state"], "sealed");
+  EXPECT_EQ(j["vault"]["polls"]["health"]["httpStatus"], 503);
+  EXPECT_EQ(j["vault"]["polls"]["health"]["ok"], true);
+  EXPECT_EQ(j["vault"]["polls"]["leader"]["ok"], false);
+  EXPECT_EQ(j["vault"]["polls"]["leader"]["errorReason"], "http_status");
+  EXPECT_EQ(j["audit"]["inode"], 42);
+  EXPECT_EQ(j["audit"]["lagBytes"], 2048);
+  EXPECT_EQ(j["notifier"]["receivers"][0]["name"], "ops");
+  EXPECT_EQ(j["notifier"]["receivers"][0]["queueLength"], 3);
+  EXPECT_EQ(j["alerts"]["firing"], 1);
+}
+
+TEST(AlertsJson, FollowsPrometheusShape) {
+  auto j = nlohmann::json::parse(render_alerts_json(sample().alerts));
+  ASSERT_EQ(j["alerts"].size(), 1u);
+  const auto& a = j["alerts"][0];
+  EXPECT_EQ(a["labels"]["alertname"], "VaultRootTokenUsed");
+  EXPECT_EQ(a["state"], "firing");
+  EXPECT_EQ(a["activeAt"], "2026-11-28T11:58:00.000Z");
+  EXPECT_EQ(a["value"], "1");
+  EXPECT_EQ(a["lastEvent"]["display_name"], "root");
+}
+
+TEST(StatusHtml, ShowsStateAlertsAuditAndReceiversWithoutScript) {
+  auto h = render_status_html(sample(), *parse_rfc3339("2026-11-28T12:00:00Z"));
+  EXPECT_THAT(h, HasSubstr("<span class=\"badge bad\">sealed</span>"));
+  EXPECT_THAT(h, HasSubstr("VaultRootTokenUsed"));
+  EXPECT_THAT(h, HasSubstr("2m ago"));
+  EXPECT_THAT(h, HasSubstr("display_name=<code>root</code>"));
+  EXPECT_THAT(h, HasSubstr("href=\"https://runbooks/x#compromised\""));
+  EXPECT_THAT(h, HasSubstr("/var/log/vault/audit.log"));
+  EXPECT_THAT(h, HasSubstr("2.0 KiB"));
+  EXPECT_THAT(h, HasSubstr("https://hooks.example/vault"));
+  EXPECT_THAT(h, HasSubstr("href=\"/metrics\""));
+  EXPECT_THAT(h, Not(HasSubstr("<script")));
+  EXPECT_THAT(h, HasSubstr("&lt;script&gt;"));
+  EXPECT_THAT(h, HasSubstr("name=\"viewport\""));
+}
+
+TEST(StatusHtml, EmptyStatesAreExplained) {
+  StatusSnapshot s;
+  auto h = render_status_html(s, std::chrono::system_clock::now());
+  EXPECT_THAT(h, HasSubstr("No active alerts."));
+  EXPECT_THAT(h, HasSubstr("Audit tailing is disabled."));
+  EXPECT_THAT(h, HasSubstr("No Alertmanager or webhook configured."));
+  EXPECT_THAT(h, HasSubstr("badge muted\">unknown"));
+}
+
+}  // namespace
+}  // namespace vw::web
