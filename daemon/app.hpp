@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/pipeline.hpp"
 #include "config/config.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/logging.hpp"
@@ -59,11 +60,16 @@ class App {
   net::io_context& io() { return ioc_; }
   boost::asio::ip::tcp::endpoint listen_endpoint() const;
   bool ready() const { return first_health_done_; }
+  /// The audit log component, null when audit.path is off (for /api/v1/status: file, inode,
+  /// offset, lag via status()).
+  const audit::AuditPipeline* audit() const { return audit_.get(); }
 
  private:
   std::vector<StartupProblem> build_vault(const config::VaultConfig& v);
   void on_health(const vault::HealthSample& s);
   void on_leader(const vault::LeaderSample& s);
+  std::vector<StartupProblem> build_audit(const config::Config& c);
+  void on_audit_event(const AuditEvent& e);
   void install_signals();
 
   net::io_context ioc_{1};  // first: destroyed last
@@ -78,6 +84,7 @@ class App {
   std::unique_ptr<vault::VaultClient> vault_;
   std::unique_ptr<vault::HealthPoller> health_;
   std::unique_ptr<vault::LeaderPoller> leader_;
+  std::unique_ptr<audit::AuditPipeline> audit_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   bool first_health_done_ = false;
