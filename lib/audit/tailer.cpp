@@ -485,12 +485,22 @@ void Tailer::reconcile() {
 }
 
 void Tailer::truncated(File& f) {
+  if (&f != current_.get()) {
+    // A rotated file is never truncated by a rotation scheme; whatever did it, do not read it
+    // again from the start (that would count its lines twice): just let it go.
+    f.retire = true;
+    f.caught_up = true;
+    struct stat st {};
+    if (::fstat(f.fd, &st) == 0) f.offset = f.size = static_cast<std::uint64_t>(st.st_size);
+    return;
+  }
   count_rotation("truncate");
   log_->info("audit log truncated (copytruncate?): inode={} was_at={}", f.ino, f.offset);
   // copytruncate: what we had not read yet was copied to the rotated file before the truncate.
   if (&f == current_.get() && f.offset > 0 && !f.head.empty())
     recover_from_copy(f.head, f.offset, f.ino, f.dev);
   f.offset = 0;
+  f.high_water = 0;
   f.head.clear();
   f.skipping = false;
   f.skip_silently = false;
@@ -577,8 +587,13 @@ Tailer::Pump Tailer::pump(File& f) {
     if (n > known)
       f.head.append(buf_.get() + known, std::min(n - known, opts_.fingerprint_bytes - f.head.size()));
   }
-  f.caught_up = false;
-  f.last_data = std::chrono::steady_clock::now();
+  // Reaching the end (even inside a partial last line) is "caught up"; only bytes never seen
+  // before count as activity for the rotate_grace timer.
+  f.caught_up = n < want;
+  if (f.offset + n > f.high_water) {
+    f.high_water = f.offset + n;
+    f.last_data = std::chrono::steady_clock::now();
+  }
   std::memset(buf_.get() + n, ' ', line_padding);
 
   const char* const buf = buf_.get();

@@ -103,6 +103,7 @@ class Tailer {
     std::uint64_t dev = 0, ino = 0;
     std::uint64_t offset = 0;     // just past the last line handed out (or skipped)
     std::uint64_t size = 0;       // at the last fstat
+    std::uint64_t high_water = 0; // end of the furthest read: growth beyond it is new data
     std::string head;             // the file's bytes [0, head.size()), at most fingerprint_bytes
     int wd = -1;                  // inotify watch on the open file
     std::size_t want = 0;         // size of the next read (grows for one long line)

@@ -348,6 +348,25 @@ TEST_F(DaemonAudit, InodeReuseWhileStoppedIsReadFromTheStart) {
   expect_exactly(*d, 300);
 }
 
+TEST_F(DaemonAudit, ReloadWithNewWatchGroupsHandsOverWithoutLossOrDoubleCounting) {
+  const auto log = dir_ / "vault" / "audit.log";
+  Writer w(log);
+  w.start();
+  auto d = start_daemon(log);
+  ASSERT_TRUE(w.advance(1000));
+  // The new tailer takes over from the checkpoint the old one saved on stop().
+  std::string cfg = config(log, "beginning");
+  const std::string at = "  start_at: beginning\n";
+  cfg.insert(cfg.find(at) + at.size(), "  watch:\n    - name: app\n      paths: [\"secret/data/app/**\"]\n");
+  write_file(dir_ / "vaultwatch.yaml", cfg);
+  d->process().signal(SIGHUP);
+  ASSERT_TRUE(d->process().wait_for_output("configuration reloaded", default_deadline));
+  ASSERT_TRUE(w.advance(1000));
+  w.stop();
+  expect_exactly(*d, w.written());
+  EXPECT_GT(d->scrape()["vaultwatch_audit_watched_path_requests_total{operation=\"read\",outcome=\"ok\",watch=\"app\"}"], 0);
+}
+
 TEST_F(DaemonAudit, ExportsTheAuditFamiliesThatPassPromtool) {
   const auto log = dir_ / "vault" / "audit.log";
   fs::create_directories(log.parent_path());

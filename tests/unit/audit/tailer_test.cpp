@@ -179,6 +179,39 @@ TEST_F(TailerTest, FollowsRenameAndCreateReadingTheOldFileToItsEnd) {
   ASSERT_TRUE(got(35));
 }
 
+TEST_F(TailerTest, ClosesARotatedFileOnceItIsIdleEvenWithAPartialLastLine) {
+  fs::create_directories(dir_);
+  append(path_, "");
+  TailerOptions o;
+  o.tick = 20ms;
+  o.rotate_grace = 100ms;
+  auto t = start(o);
+  append(path_, numbered(0, 3) + "never-finished");
+  ASSERT_TRUE(got(3));
+  fs::rename(path_, dir_ / "audit.log.1");
+  append(path_, numbered(3, 4));
+  ASSERT_TRUE(got(4));
+  EXPECT_EQ(t->status().rotated_open, 1u);
+  ASSERT_TRUE(run_until([&] { return t->status().rotated_open == 0; }, 5s));
+}
+
+TEST_F(TailerTest, KeepsAtMostMaxRotatedOpenFiles) {
+  fs::create_directories(dir_);
+  append(path_, "");
+  TailerOptions o;
+  o.max_rotated_open = 2;
+  o.tick = 20ms;
+  auto t = start(o);
+  for (int i = 0; i < 6; ++i) {
+    append(path_, numbered(i, i + 1));
+    ASSERT_TRUE(got(static_cast<std::size_t>(i + 1)));
+    fs::rename(path_, dir_ / ("audit.log." + std::to_string(i)));
+    append(path_, "");
+    ASSERT_TRUE(run_until([&] { return t->status().inode == inode_of(path_); }));
+  }
+  ASSERT_TRUE(run_until([&] { return t->status().rotated_open <= 2; }, 5s));
+}
+
 TEST_F(TailerTest, FollowsDeleteAndRecreateAndAWriterOnTheUnlinkedFile) {
   fs::create_directories(dir_);
   append(path_, "");
