@@ -13,5 +13,5 @@ for f in "$fixtures/vault/audit_docs_log_mdx.jsonl" \
   done < "$f"
 done
 dict=$(dirname "$0")/audit.dict
-exec "$fuzzer" -artifact_prefix="$work/" -max_total_time="$seconds" -max_len=8192 -timeout=5 -rss_limit_mb=1024 \
+exec "$fuzzer" -artifact_prefix="$work/" -max_total_time="$seconds" -max_len=8192 -timeout=30 -rss_limit_mb=1024 \
   -dict="$dict" -print_final_stats=1 "$work/corpus" "$work/seeds"
