@@ -127,7 +127,6 @@ std::vector<StartupProblem> App::build_audit(const config::Config& c) {
     if (!a.path.empty()) log_->info("audit log tailing off: default path {} not present", a.path);
     return {};
   }
-  if (auto why = audit::decoder_cpu_problem()) return {{false, *why}};
   audit::AuditPipelineOptions o;
   o.tailer.path = a.path;
   o.tailer.start_at_end = a.start_at == config::AuditConfig::StartAt::end;

@@ -1,7 +1,4 @@
-// The simdjson part of the decoder. This translation unit alone is compiled for the instruction
-// set chosen with the CMake option VW_AUDIT_SIMD (see lib/audit/CMakeLists.txt): simdjson's
-// On-Demand front end is header code compiled for whatever the including file targets, and with
-// the default x86-64 flags that is its scalar "fallback" kernel, several times slower than AVX2.
+// The simdjson part of the decoder (see lib/audit/CMakeLists.txt for why it needs no -m flags).
 #include "audit/decoder.hpp"
 
 #include <simdjson.h>
@@ -244,12 +241,6 @@ std::optional<DecodeError> Decoder::decode(std::string_view line, AuditEntryView
   return impl_->run(std::string_view(c.data(), line.size()), out);
 }
 
-const char* decoder_kernel() {
-#define VW_STR2(x) #x
-#define VW_STR(x) VW_STR2(x)
-  return VW_STR(SIMDJSON_BUILTIN_IMPLEMENTATION);
-#undef VW_STR
-#undef VW_STR2
-}
+std::string decoder_kernel() { return simdjson::get_active_implementation()->name(); }
 
 }  // namespace vw::audit

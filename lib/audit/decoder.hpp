@@ -58,13 +58,8 @@ struct DecodedLine {
 };
 DecodedLine decode_line(std::string_view line, std::string_view prefix = {});
 
-/// The instruction set the decoder was built for (CMake VW_AUDIT_SIMD: "haswell", "westmere" or
-/// "fallback"), and why this CPU cannot run it (nullopt when it can). Checked at startup so that
-/// a build for AVX2 says so on an old CPU instead of dying of SIGILL on the first audit line.
-const char* decoder_simd_target();
-std::optional<std::string> decoder_cpu_problem();
-/// The simdjson kernel actually compiled into the decoder (the same name, read from simdjson's
-/// own macro; benchmarks print it). Call only when decoder_cpu_problem() is empty.
-const char* decoder_kernel();
+/// The simdjson kernel that scans lines on this CPU (selected at run time by libsimdjson, e.g.
+/// "haswell" for AVX2, "icelake" for AVX-512); benchmarks print it.
+std::string decoder_kernel();
 
 }  // namespace vw::audit

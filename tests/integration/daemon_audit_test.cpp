@@ -367,6 +367,19 @@ TEST_F(DaemonAudit, ReloadWithNewWatchGroupsHandsOverWithoutLossOrDoubleCounting
   EXPECT_GT(d->scrape()["vaultwatch_audit_watched_path_requests_total{operation=\"read\",outcome=\"ok\",watch=\"app\"}"], 0);
 }
 
+TEST_F(DaemonAudit, TheBuiltInDefaultPathIsFollowedOnlyWhenItExists) {
+  if (fs::exists("/var/log/vault")) GTEST_SKIP() << "this host has /var/log/vault";
+  // No audit.path in the file: the built-in /var/log/vault/audit.log is a guess, not an order.
+  auto d = Daemon::start(dir_.path(), {"vault:\n  address: http://127.0.0.1:9\n  health_interval: 1h\n"
+                                       "state_dir: " + (dir_ / "state").string() + "\n"});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->process().wait_for_output("audit log tailing off", default_deadline));
+  for (const auto& [k, v] : d->scrape()) EXPECT_FALSE(k.starts_with("vaultwatch_audit_file_info")) << k;
+  // An explicit path is followed even before it exists.
+  auto e = start_daemon(dir_ / "nowhere" / "audit.log");
+  ASSERT_TRUE(e->process().wait_for_output("audit log directory does not exist yet", default_deadline));
+}
+
 TEST_F(DaemonAudit, ExportsTheAuditFamiliesThatPassPromtool) {
   const auto log = dir_ / "vault" / "audit.log";
   fs::create_directories(log.parent_path());
