@@ -4,10 +4,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <boost/asio/steady_timer.hpp>
+
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "audit/pipeline.hpp"
 #include "config/config.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/logging.hpp"
@@ -64,11 +68,16 @@ class App {
   web::StatusSnapshot status() const;
   /// Pending and firing alerts (GET /api/v1/alerts).
   std::vector<web::AlertView> alerts() const;
+  /// The audit log component, null when audit.path is off (for /api/v1/status: file, inode,
+  /// offset, lag via status()).
+  const audit::AuditPipeline* audit() const { return audit_.get(); }
 
  private:
   std::vector<StartupProblem> build_vault(const config::VaultConfig& v);
   void on_health(const vault::HealthSample& s);
   void on_leader(const vault::LeaderSample& s);
+  std::vector<StartupProblem> build_audit(const config::Config& c);
+  void on_audit_event(const AuditEvent& e);
   void install_signals();
 
   net::io_context ioc_{1};  // first: destroyed last
@@ -83,6 +92,7 @@ class App {
   std::unique_ptr<vault::VaultClient> vault_;
   std::unique_ptr<vault::HealthPoller> health_;
   std::unique_ptr<vault::LeaderPoller> leader_;
+  std::unique_ptr<audit::AuditPipeline> audit_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   bool first_health_done_ = false;
@@ -90,6 +100,11 @@ class App {
   SysTime started_ = std::chrono::system_clock::now();
   std::optional<SysTime> last_reload_;
   std::string last_reload_error_;
+  // Audit entry totals sampled every few seconds, for the entries/s shown on the status page.
+  boost::asio::steady_timer rate_timer_{ioc_};
+  std::deque<std::pair<SysTime, double>> entry_samples_;
+  void sample_rates();
+  double audit_entries_total() const;
 };
 
 }  // namespace vw::daemon

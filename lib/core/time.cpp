@@ -91,6 +91,10 @@ result<SysTime> parse_rfc3339(std::string_view s) {
   year_month_day ymd{year{y}, month{unsigned(mo)}, day{unsigned(d)}};
   if (!ymd.ok()) return bad();
   auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} - minutes{offset_min};
+  // SysTime counts nanoseconds in 64 bits (years ~1678..2262): anything outside would overflow.
+  constexpr auto lo = duration_cast<seconds>(SysTime::duration::min()) + seconds{1};
+  constexpr auto hi = duration_cast<seconds>(SysTime::duration::max()) - seconds{1};
+  if (tp.time_since_epoch() < lo || tp.time_since_epoch() > hi) return bad();
   return SysTime{duration_cast<SysTime::duration>(tp.time_since_epoch() + nanoseconds{nanos})};
 }
 

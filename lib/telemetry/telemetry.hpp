@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_metrics.hpp"
 #include "vault/poll_loop.hpp"
 
 namespace vw::telemetry {
@@ -44,6 +45,8 @@ class Telemetry {
   const std::map<std::string, vault::PollRecord>& poll_records() const { return poll_.records; }
   SelfMetrics& self() { return self_; }
   LeaderMetrics& leader() { return leader_; }
+  audit::AuditMetrics& audit() { return audit_; }
+  const audit::AuditMetrics& audit() const { return audit_; }
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -51,6 +54,7 @@ class Telemetry {
   vault::PollMetrics poll_;
   SelfMetrics self_;
   LeaderMetrics leader_;
+  audit::AuditMetrics audit_;
 };
 
 /// process_* metrics from /proc/self (resident and virtual memory, CPU, fds, start time).

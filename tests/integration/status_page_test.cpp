@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "fake_vault/fake_vault.hpp"
 #include "support/daemon_process.hpp"
@@ -87,6 +88,39 @@ TEST_F(StatusPage, RendersTheSealedStateInHeadlessChromium) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   ASSERT_TRUE(std::filesystem::exists(shot));
   EXPECT_GT(std::filesystem::file_size(shot), 10000u);
+}
+
+}  // namespace
+}  // namespace vw::test
+
+namespace vw::test {
+namespace {
+
+TEST(StatusPageAudit, StatusApiReportsTheFollowedAuditFile) {
+  TempDir dir;
+  fake::FakeVault vault;
+  vault.start();
+  const auto log = dir / "audit.log";
+  write_file(log, read_fixture("vault/audit_docs_log_mdx.jsonl"));
+  auto d = Daemon::start(dir.path(), {"vault:\n  address: " + vault.address() +
+                                      "\n  health_interval: 100ms\naudit:\n  path: " + log.string() +
+                                      "\n  start_at: beginning\nstate_dir: " + dir.path().string() + "\n"});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->wait_metric("vaultwatch_audit_lines_total", 26));
+  auto j = nlohmann::json::parse(d->get("/api/v1/status").body);
+  const auto& a = j["audit"];
+  EXPECT_EQ(a["enabled"], true);
+  EXPECT_EQ(a["path"], log.string());
+  struct stat st {};
+  ASSERT_EQ(::stat(log.c_str(), &st), 0);
+  EXPECT_EQ(a["inode"], static_cast<std::uint64_t>(st.st_ino));
+  EXPECT_EQ(a["offset"], std::filesystem::file_size(log));
+  EXPECT_EQ(a["lagBytes"], 0);
+  EXPECT_EQ(a["linesTotal"], 26);
+  EXPECT_EQ(a["state"], "following");
+  EXPECT_NE(a["lastEntryTime"], nullptr);
+  auto page = d->get("/").body;
+  EXPECT_THAT(page, HasSubstr(log.string()));
 }
 
 }  // namespace

@@ -31,6 +31,14 @@ TEST(Rfc3339, RejectsMalformedTimes) {
     EXPECT_FALSE(parse_rfc3339(bad)) << bad;
 }
 
+TEST(Rfc3339, RejectsYearsOutsideWhatATimePointHolds) {
+  // Found by the audit decoder fuzzer: year 0022 overflowed the nanosecond count (UB).
+  for (const char* bad : {"0022-03-07T19:15:32.766009199Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"})
+    EXPECT_FALSE(parse_rfc3339(bad)) << bad;
+  EXPECT_TRUE(parse_rfc3339("1970-01-01T00:00:00Z"));
+  EXPECT_TRUE(parse_rfc3339("2200-01-01T00:00:00Z"));
+}
+
 TEST(Rfc3339, FormatsEpochAsPrometheusDoes) {
   EXPECT_EQ(format_rfc3339_ms(SysTime{}), "1970-01-01T00:00:00.000Z");
 }

@@ -1,0 +1,121 @@
+#include "audit/audit_metrics.hpp"
+
+namespace vw::audit {
+
+namespace {
+
+// Vault's operation names (sdk/logical/request.go); anything else is exported as "other" so a
+// malformed or hostile line cannot mint series.
+constexpr std::array<std::string_view, 14> operations = {
+    "other",  "create", "read",   "update", "patch",  "delete",      "list",
+    "help",   "alias-lookahead", "resolve-role", "header", "revoke", "renew", "rollback"};
+
+constexpr std::uint64_t type_bit(AuditEvent::Type t) { return t == AuditEvent::Type::request ? 0 : 1; }
+
+}  // namespace
+
+LabelCap::LabelCap(std::size_t limit) : limit_(limit) { names_.emplace_back("other"); }
+
+std::uint32_t LabelCap::id(std::string_view value) {
+  if (value == "other") return other_id;
+  if (auto it = ids_.find(value); it != ids_.end()) return it->second;
+  if (names_.size() - 1 >= limit_) return other_id;
+  auto id = static_cast<std::uint32_t>(names_.size());
+  names_.emplace_back(value);
+  ids_.emplace(std::string(value), id);
+  return id;
+}
+
+std::uint32_t AuditRecorder::operation_id(std::string_view op) {
+  for (std::uint32_t i = 1; i < operations.size(); ++i)
+    if (operations[i] == op) return i;
+  return 0;
+}
+
+std::string_view AuditRecorder::operation_name(std::uint32_t id) {
+  return id < operations.size() ? operations[id] : operations[0];
+}
+
+AuditRecorder::AuditRecorder(AuditMetrics& m, std::size_t mount_label_limit,
+                             std::vector<std::string> watch_names)
+    : m_(m), watch_names_(std::move(watch_names)) {
+  m_.mount_points.set_limit(mount_label_limit);
+  m_.mount_types.set_limit(mount_label_limit);
+}
+
+prometheus::Counter& AuditRecorder::cached(
+    std::unordered_map<std::uint64_t, prometheus::Counter*>& cache, std::uint64_t key,
+    const std::function<prometheus::Counter&()>& make) {
+  auto it = cache.find(key);
+  if (it != cache.end()) return *it->second;
+  auto& c = make();
+  cache.emplace(key, &c);
+  return c;
+}
+
+void AuditRecorder::record(const AuditEntryView& e, const Classification& c) {
+  const std::uint32_t op = operation_id(e.operation);
+  if (!have_mp_ || e.mount_point != last_mp_) {
+    last_mp_.assign(e.mount_point);
+    last_mp_id_ = m_.mount_points.id(e.mount_point);
+    have_mp_ = true;
+  }
+  if (!have_mt_ || e.mount_type != last_mt_) {
+    last_mt_.assign(e.mount_type);
+    last_mt_id_ = m_.mount_types.id(e.mount_type);
+    have_mt_ = true;
+  }
+  const std::uint32_t mp = last_mp_id_, mt = last_mt_id_;
+  const auto outcome = static_cast<std::uint64_t>(c.outcome);
+
+  // Label ids are below 2^14 (mount_label_limit <= 10000), operations below 2^4.
+  const std::uint64_t ekey = type_bit(e.type) | outcome << 1 | std::uint64_t{op} << 3 |
+                             std::uint64_t{mt} << 8 | std::uint64_t{mp} << 24;
+  cached(entries_, ekey, [&]() -> prometheus::Counter& {
+    return m_.entries.Add({{"type", to_string(e.type)},
+                           {"operation", std::string(operation_name(op))},
+                           {"mount_type", m_.mount_types.name(mt)},
+                           {"mount_point", m_.mount_points.name(mp)},
+                           {"outcome", to_string(c.outcome)}});
+  }).Increment();
+
+  const double t = to_unix_seconds(e.time);
+  if (t > last_entry_) {
+    last_entry_ = t;
+    if (!last_entry_gauge_) last_entry_gauge_ = &m_.last_entry.Add({});
+    last_entry_gauge_->Set(t);
+  }
+
+  if (c.root_token) {
+    auto*& r = root_[op];
+    if (!r) r = &m_.root_token_uses.Add({{"operation", std::string(operation_name(op))}});
+    r->Increment();
+  }
+  if (c.sensitive != SensitiveKind::none) {
+    auto*& s = sensitive_[static_cast<std::size_t>(c.sensitive)];
+    if (!s) s = &m_.sensitive.Add({{"kind", to_string(c.sensitive)}});
+    s->Increment();
+  }
+  for (std::uint32_t w : c.watches) {
+    if (w >= watch_names_.size()) continue;
+    cached(watched_, std::uint64_t{w} | std::uint64_t{op} << 32 | outcome << 40,
+           [&]() -> prometheus::Counter& {
+             return m_.watched.Add({{"watch", watch_names_[w]},
+                                    {"operation", std::string(operation_name(op))},
+                                    {"outcome", to_string(c.outcome)}});
+           })
+        .Increment();
+  }
+  if (c.kv_write) {
+    cached(kv_writes_, mp, [&]() -> prometheus::Counter& {
+      return m_.kv_writes.Add({{"mount_point", m_.mount_points.name(mp)}});
+    }).Increment();
+  }
+  if (c.login) {
+    cached(logins_, std::uint64_t{mt} | outcome << 32, [&]() -> prometheus::Counter& {
+      return m_.logins.Add({{"mount_type", m_.mount_types.name(mt)}, {"outcome", to_string(c.outcome)}});
+    }).Increment();
+  }
+}
+
+}  // namespace vw::audit

@@ -1,0 +1,51 @@
+#pragma once
+// The decoder's zero-copy view of one audit entry, and its conversion into the owning
+// vw::AuditEvent that crosses component boundaries.
+//
+// Why a view: at the SPEC §9 ingest rate (≈350k entries/s) a std::string per field per line
+// would be millions of small allocations a second. The view's string_views point into the
+// decoder's own buffers (the unescaped strings simdjson writes) or into the line itself, and stay
+// valid until the next decode() on the same Decoder. Counting and classification work on the
+// view; only the sink (rules, later `audit search`) gets a materialised AuditEvent, and even that
+// reuses its capacity from line to line (materialize()).
+#include <span>
+#include <string_view>
+#include <utility>
+
+#include "core/audit_event.hpp"
+
+namespace vw::audit {
+
+struct AuditEntryView {
+  AuditEvent::Type type = AuditEvent::Type::request;
+  SysTime time{};
+  std::string_view operation;
+  std::string_view path;
+  std::string_view mount_point;
+  std::string_view mount_type;
+  std::string_view namespace_id;
+  std::string_view namespace_path;
+  std::string_view remote_address;
+  std::string_view request_id;
+  bool has_auth = false;  // false when `auth` is absent, null, or the empty {"token_type":"default"}
+  std::string_view display_name;
+  std::string_view entity_id;
+  std::span<const std::string_view> policies;
+  std::string_view token_type;
+  std::span<const std::pair<std::string_view, std::string_view>> metadata;
+  std::string_view accessor;
+  std::string_view error;
+  // response.data.error is present: Vault answered with an error body (logical.ErrorResponse),
+  // e.g. a wrong password on a login, which some versions log without a top-level `error`.
+  bool response_error = false;
+};
+
+/// Copies the view into `out`, reusing the capacity `out` already has (its strings, its policy
+/// vector and its metadata map nodes), so a long-lived AuditEvent costs no allocation per line
+/// once it has seen lines of the usual shape.
+void materialize(const AuditEntryView& v, AuditEvent& out);
+
+/// The owning copy of a view (tests and one-off decodes).
+AuditEvent to_event(const AuditEntryView& v);
+
+}  // namespace vw::audit

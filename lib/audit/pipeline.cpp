@@ -1,0 +1,69 @@
+#include "audit/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace vw::audit {
+
+namespace {
+
+std::vector<std::string> watch_names(const Classifier& c) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < c.watch_count(); ++i) out.push_back(c.watch_name(i));
+  return out;
+}
+
+}  // namespace
+
+result<std::unique_ptr<AuditPipeline>> AuditPipeline::create(net::any_io_executor ex,
+                                                             AuditPipelineOptions opts,
+                                                             AuditMetrics& m,
+                                                             std::shared_ptr<spdlog::logger> log,
+                                                             Sink sink) {
+  auto classifier = Classifier::create(opts.classifier);
+  if (!classifier) return classifier.error();
+  auto tailer_opts = opts.tailer;
+  std::unique_ptr<AuditPipeline> p(
+      new AuditPipeline(std::move(opts), std::move(*classifier), m, log, std::move(sink)));
+  p->tailer_ = std::make_unique<Tailer>(ex, std::move(tailer_opts), m, std::move(log),
+                                        [raw = p.get()](std::string_view line) { raw->on_line(line); });
+  return p;
+}
+
+AuditPipeline::AuditPipeline(AuditPipelineOptions opts, Classifier classifier, AuditMetrics& m,
+                             std::shared_ptr<spdlog::logger> log, Sink sink)
+    : m_(m),
+      log_(std::move(log)),
+      sink_(std::move(sink)),
+      decoder_(std::move(opts.prefix)),
+      classifier_(std::move(classifier)),
+      recorder_(m, opts.mount_label_limit, watch_names(classifier_)) {
+  for (auto e : {DecodeError::bad_json, DecodeError::too_long, DecodeError::missing_field})
+    decode_errors_[static_cast<std::size_t>(e)] = &m_.decode_error(e);
+}
+
+AuditPipeline::~AuditPipeline() { stop(); }
+
+void AuditPipeline::start() { tailer_->start(); }
+
+void AuditPipeline::stop() {
+  if (tailer_) tailer_->stop();
+}
+
+void AuditPipeline::on_line(std::string_view line) {
+  if (auto err = decoder_.decode_padded(line, view_)) {
+    decode_errors_[static_cast<std::size_t>(*err)]->Increment();
+    // Never the line itself above debug: it carries HMACs and identities.
+    if (log_->should_log(spdlog::level::debug))
+      log_->debug("audit line rejected: reason={} bytes={}", to_string(*err), line.size());
+    return;
+  }
+  classifier_.classify(view_, class_);
+  if (class_.skip != Skip::none) return;
+  recorder_.record(view_, class_);
+  if (sink_) {
+    materialize(view_, event_);
+    sink_(event_);
+  }
+}
+
+}  // namespace vw::audit

@@ -1,0 +1,72 @@
+#pragma once
+// The audit component the daemon runs: Tailer -> Decoder -> Classifier -> AuditRecorder, and
+// every entry that is not skipped handed to a sink as an AuditEvent (the rules engine's input).
+//
+// Owns the tailer, decoder, classifier and recorder; the metrics families belong to telemetry.
+// io thread only. start()/stop() like every component; stop() saves the checkpoint.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audit/audit_metrics.hpp"
+#include "audit/classifier.hpp"
+#include "audit/decoder.hpp"
+#include "audit/tailer.hpp"
+#include "core/audit_event.hpp"
+#include "core/result.hpp"
+#include "net/net.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace vw::audit {
+
+struct AuditPipelineOptions {
+  TailerOptions tailer;
+  std::string prefix;
+  ClassifierOptions classifier;
+  std::size_t mount_label_limit = 100;
+};
+
+/// What /api/v1/status shows about the audit log.
+using AuditStatus = TailerStatus;
+
+class AuditPipeline {
+ public:
+  using Sink = std::function<void(const AuditEvent&)>;
+
+  /// Fails only when a watch glob does not compile (config validation rejects those first).
+  static result<std::unique_ptr<AuditPipeline>> create(net::any_io_executor ex,
+                                                        AuditPipelineOptions opts, AuditMetrics& m,
+                                                        std::shared_ptr<spdlog::logger> log,
+                                                        Sink sink);
+  ~AuditPipeline();
+
+  void start();
+  void stop();
+  AuditStatus status() const { return tailer_->status(); }
+
+  /// Decodes, classifies, counts and delivers one line (the tailer's sink; public for tests and
+  /// benchmarks that feed lines without a file).
+  void on_line(std::string_view line);
+
+ private:
+  AuditPipeline(AuditPipelineOptions opts, Classifier classifier, AuditMetrics& m,
+                std::shared_ptr<spdlog::logger> log, Sink sink);
+
+  AuditMetrics& m_;
+  std::shared_ptr<spdlog::logger> log_;
+  Sink sink_;
+  Decoder decoder_;
+  Classifier classifier_;
+  AuditRecorder recorder_;
+  std::unique_ptr<Tailer> tailer_;
+  AuditEntryView view_;
+  Classification class_;
+  AuditEvent event_;  // reused: materialize() keeps its buffers from line to line
+  std::array<prometheus::Counter*, 3> decode_errors_{};
+};
+
+}  // namespace vw::audit

@@ -1,0 +1,135 @@
+// Decode + classify throughput (SPEC §9: audit decode alone >= 1 GB/s). The input is a log made
+// by tests/tools/gen_audit.py (realistic Vault entries, both key layouts), or the file named by
+// $VW_BENCH_AUDIT_FILE. Bytes/s counts every byte of every line, newline included.
+#include <benchmark/benchmark.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "audit/classifier.hpp"
+#include "audit/decoder.hpp"
+#include "audit/pipeline.hpp"
+#include "telemetry/telemetry.hpp"
+
+namespace {
+
+using namespace vw::audit;
+
+struct Corpus {
+  std::string buf;  // the whole log, followed by line_padding bytes
+  std::vector<std::string_view> lines;
+  std::size_t bytes = 0;
+};
+
+std::string generate(const std::string& layout) {
+  const std::string cmd = "python3 " VW_SOURCE_DIR "/tests/tools/gen_audit.py --entries 20000 --seed 7 --root-every 500 --layout " + layout;
+  std::string out;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char b[65536];
+    for (std::size_t n; (n = std::fread(b, 1, sizeof b, p)) > 0;) out.append(b, n);
+    ::pclose(p);
+  }
+  return out;
+}
+
+const Corpus& corpus(const std::string& layout) {
+  static std::map<std::string, Corpus> cache;
+  auto& c = cache[layout];
+  if (!c.lines.empty()) return c;
+  const char* file = std::getenv("VW_BENCH_AUDIT_FILE");
+  if (file && *file) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    c.buf = ss.str();
+  } else {
+    c.buf = generate(layout);
+  }
+  c.bytes = c.buf.size();
+  c.buf.append(line_padding, ' ');
+  std::string_view all(c.buf.data(), c.bytes);
+  while (!all.empty()) {
+    auto nl = all.find('\n');
+    if (nl == std::string_view::npos) break;
+    c.lines.push_back(all.substr(0, nl));
+    all.remove_prefix(nl + 1);
+  }
+  if (c.lines.empty()) std::fprintf(stderr, "no input: is python3 installed?\n");
+  return c;
+}
+
+Classifier classifier() {
+  ClassifierOptions o;
+  o.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}, {"policies", {"sys/policies/**"}}};
+  o.ignore_display_names = {"vaultwatch"};
+  return *Classifier::create(o);
+}
+
+void report(benchmark::State& state, const Corpus& c) {
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.bytes));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.lines.size()));
+  state.SetLabel(decoder_kernel());
+}
+
+void BM_Decode(benchmark::State& state, std::string layout) {
+  const auto& c = corpus(layout);
+  Decoder d;
+  AuditEntryView v;
+  std::size_t errors = 0;
+  for (auto _ : state) {
+    for (auto l : c.lines) errors += d.decode_padded(l, v).has_value();
+    benchmark::DoNotOptimize(v);
+  }
+  if (errors) state.SkipWithError("decode errors");
+  report(state, c);
+}
+
+void BM_DecodeClassify(benchmark::State& state, std::string layout) {
+  const auto& c = corpus(layout);
+  Decoder d;
+  auto cl = classifier();
+  AuditEntryView v;
+  Classification k;
+  for (auto _ : state) {
+    for (auto l : c.lines) {
+      if (!d.decode_padded(l, v)) cl.classify(v, k);
+    }
+    benchmark::DoNotOptimize(k);
+  }
+  report(state, c);
+}
+
+// Everything the daemon does per line: decode, classify, count into the Prometheus families,
+// materialise the AuditEvent for the rules sink.
+void BM_Pipeline(benchmark::State& state, std::string layout) {
+  const auto& c = corpus(layout);
+  vw::net::io_context io;
+  vw::telemetry::Telemetry t;
+  AuditPipelineOptions o;
+  o.tailer.path = "/nonexistent/bench.log";
+  o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
+  std::size_t delivered = 0;
+  auto p = AuditPipeline::create(io.get_executor(), o, t.audit(), std::make_shared<spdlog::logger>("bench"),
+                                 [&](const vw::AuditEvent& e) { delivered += e.path.size(); });
+  for (auto _ : state) {
+    for (auto l : c.lines) (*p)->on_line(l);
+  }
+  benchmark::DoNotOptimize(delivered);
+  report(state, c);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_Decode, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Decode, new_layout, std::string("new"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DecodeClassify, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DecodeClassify, new_layout, std::string("new"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Pipeline, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Pipeline, new_layout, std::string("new"))->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
