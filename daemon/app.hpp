@@ -11,11 +11,14 @@
 #include "config/config.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/reloader.hpp"
+#include "daemon/systemd_notify.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "telemetry/telemetry.hpp"
 #include "vault/health_poller.hpp"
 #include "vault/node_state_collector.hpp"
+#include "web/web_security.hpp"
 
 namespace vw::daemon {
 
@@ -61,10 +64,19 @@ class App {
   bool ready() const { return first_health_done_; }
 
  private:
-  std::vector<StartupProblem> build_vault(const config::VaultConfig& v);
+  /// The vault client and its pollers, built but not started (reload prepare phase).
+  struct VaultParts {
+    std::unique_ptr<vault::VaultClient> client;
+    std::unique_ptr<vault::HealthPoller> health;
+    std::unique_ptr<vault::LeaderPoller> leader;
+  };
+  result<VaultParts> build_vault(const config::VaultConfig& v);
+  void swap_vault(VaultParts parts);
+  void register_reload_participants();
   void on_health(const vault::HealthSample& s);
   void on_leader(const vault::LeaderSample& s);
   void install_signals();
+  std::string status_line() const;
 
   net::io_context ioc_{1};  // first: destroyed last
   AppOptions opts_;
@@ -72,6 +84,8 @@ class App {
   Logging& logging_;
   std::shared_ptr<spdlog::logger> log_;
   boost::asio::signal_set signals_;
+  SystemdNotifier notifier_;
+  Reloader reloader_;
   telemetry::Telemetry telemetry_;
   std::shared_ptr<vault::NodeStateCollector> node_state_;
   vault::LeaderTracker leader_tracker_;
@@ -79,8 +93,10 @@ class App {
   std::unique_ptr<vault::HealthPoller> health_;
   std::unique_ptr<vault::LeaderPoller> leader_;
   http::Router router_;
+  std::unique_ptr<web::WebSecurity> web_security_;  // outlives server_ (its sessions use it)
   std::unique_ptr<http::Server> server_;
   bool first_health_done_ = false;
+  vault::NodeState last_state_ = vault::NodeState::unknown;
   bool stopping_ = false;
 };
 
