@@ -134,6 +134,17 @@ TEST_F(DaemonSystemd, AFailedReloadSaysSoInTheStatus) {
   for (const auto& m : sock.messages()) EXPECT_THAT(m, ::testing::Not(HasSubstr("WATCHDOG=1"))) << "not asked for";
 }
 
+TEST_F(DaemonSystemd, WithoutNotifySocketNothingIsSentAndNoWatchdogRuns) {
+  // WATCHDOG_USEC alone (a stray variable, not systemd) must not start keep-alives.
+  auto d = Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path()), {},
+                                       {{"NOTIFY_SOCKET", ""}, {"WATCHDOG_USEC", "200000"}}});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->wait_metric("vault_health_status_code", 200));
+  EXPECT_EQ(d->stop(), 0);
+  EXPECT_THAT(d->process().output(), ::testing::Not(HasSubstr("watchdog")));
+  EXPECT_THAT(d->process().output(), ::testing::Not(HasSubstr("sd_notify failed")));
+}
+
 // Runs the daemon with stderr on a pipe and JOURNAL_STREAM set to that pipe's dev:inode, as
 // systemd does for StandardError=journal.
 std::unique_ptr<Subprocess> start_under_journal(const std::vector<std::string>& args,
