@@ -59,6 +59,9 @@ std::vector<StartupProblem> check_runtime_files(const config::Config& cfg) {
     if (auto ctx = http::make_client_tls_context(cfg.vault.tls); !ctx)
       out.push_back({true, "vault.tls: " + ctx.error().message});
   }
+  // The web config and the certificates it names (what the server would load at start).
+  if (auto web = web::load_web_security(cfg.server.web_config_file); !web.state)
+    out.push_back({true, web.error});
   return out;
 }
 
@@ -68,6 +71,7 @@ App::App(AppOptions opts, config::Config cfg, Logging& logging)
       logging_(logging),
       log_(logging.get("app")),
       signals_(ioc_),
+      notifier_(ioc_.get_executor(), logging.get("systemd")),
       node_state_(std::make_shared<vault::NodeStateCollector>()) {
   telemetry_.add(node_state_);
 }
@@ -79,41 +83,104 @@ App::~App() {
   health_.reset();
   leader_.reset();
   vault_.reset();
+  web_security_.reset();
 }
 
-std::vector<StartupProblem> App::build_vault(const config::VaultConfig& v) {
-  std::vector<StartupProblem> problems;
+result<App::VaultParts> App::build_vault(const config::VaultConfig& v) {
   auto url = http::parse_url(v.address);
-  if (!url) return {{true, "vault.address: " + url.error().message}};
+  if (!url) return make_error("vault.address: " + url.error().message);
   http::ClientOptions copts;
   copts.base = *url;
   copts.tls = v.tls;
   copts.timeout = v.timeout;
   copts.user_agent = std::string("vaultwatch/") + vw::version;
   auto client = http::Client::create(copts);
-  if (!client) return {{true, "vault.tls: " + client.error().message}};
+  if (!client) return make_error("vault.tls: " + client.error().message);
   auto token = read_token(v);
-  auto vault = std::make_unique<vault::VaultClient>(std::move(*client), v.namespace_,
-                                                    [token] { return token; });
+  VaultParts parts;
+  parts.client = std::make_unique<vault::VaultClient>(std::move(*client), v.namespace_,
+                                                      [token] { return token; });
   auto ex = ioc_.get_executor();
-  auto health = std::make_unique<vault::HealthPoller>(
-      ex, *vault, v.health_interval, telemetry_.poll(), logging_.get("health_poller"),
+  parts.health = std::make_unique<vault::HealthPoller>(
+      ex, *parts.client, v.health_interval, telemetry_.poll(), logging_.get("health_poller"),
       [this](const vault::HealthSample& s) { on_health(s); });
-  auto leader = std::make_unique<vault::LeaderPoller>(
-      ex, *vault, v.leader_interval, telemetry_.poll(), logging_.get("leader_poller"),
+  parts.leader = std::make_unique<vault::LeaderPoller>(
+      ex, *parts.client, v.leader_interval, telemetry_.poll(), logging_.get("leader_poller"),
       [this](const vault::LeaderSample& s) { on_leader(s); });
-  // Swap in only when everything was built (reload keeps the old set on failure).
-  if (health_) health_->stop();
-  if (leader_) leader_->stop();
-  health_ = std::move(health);
-  leader_ = std::move(leader);
-  vault_ = std::move(vault);
-  health_->start();
-  leader_->start();
-  return problems;
+  return parts;
 }
 
-std::vector<StartupProblem> App::build_audit(const config::Config& c) {
+void App::swap_vault(VaultParts parts) {
+  // The node-state collector and leader tracker live here, not in the pollers, so the gauges
+  // and the leader-change count carry over; an in-flight poll of the old pollers ends without
+  // delivering (PollLoop's stop flag).
+  if (health_) health_->stop();
+  if (leader_) leader_->stop();
+  health_ = std::move(parts.health);
+  leader_ = std::move(parts.leader);
+  vault_ = std::move(parts.client);
+  health_->start();
+  leader_->start();
+}
+
+// The reload participants for what exists in this build (see daemon/reloader.hpp for the
+// contract; the audit, rules and notify components add theirs here).
+void App::register_reload_participants() {
+  reloader_.add("log", [this](const config::Config& next, const config::Config& cur) {
+    Reloader::Prepared p;
+    if (next.log != cur.log) p.commit = [this, log = next.log] { logging_.apply(log); };
+    return p;
+  });
+  reloader_.add("server", [this](const config::Config& next, const config::Config& cur) {
+    Reloader::Prepared p;
+    if (next.server.listen_address != cur.server.listen_address ||
+        next.server.max_connections != cur.server.max_connections || next.state_dir != cur.state_dir)
+      p.commit = [this] {
+        log_->warn("server.listen_address, server.max_connections and state_dir apply after a restart");
+      };
+    return p;
+  });
+  reloader_.add("web", [this](const config::Config& next, const config::Config&) {
+    // Re-read even when the path is the same: a reload re-validates the file and the
+    // certificates it names, so a broken file fails the reload instead of passing silently.
+    Reloader::Prepared p;
+    auto load = std::make_shared<web::WebSecurityLoad>(web::load_web_security(next.server.web_config_file));
+    if (auto why = web_security_->check_replace(*load); !why.empty()) {
+      p.problems.push_back(why);
+      return p;
+    }
+    p.commit = [this, path = next.server.web_config_file, load] {
+      web_security_->replace(path, std::move(*load));
+    };
+    return p;
+  });
+  reloader_.add("audit", [this](const config::Config& next, const config::Config& cur) {
+    Reloader::Prepared p;
+    if (next.audit == cur.audit) return p;
+    auto built = make_audit(next);
+    if (!built) {
+      p.problems.push_back(built.error().message);
+      return p;
+    }
+    auto shared = std::make_shared<std::unique_ptr<audit::AuditPipeline>>(std::move(*built));
+    p.commit = [this, shared] { swap_audit(std::move(*shared)); };
+    return p;
+  });
+  reloader_.add("vault", [this](const config::Config& next, const config::Config& cur) {
+    Reloader::Prepared p;
+    if (next.vault == cur.vault) return p;
+    auto parts = build_vault(next.vault);
+    if (!parts) {
+      p.problems.push_back(parts.error().message);
+      return p;
+    }
+    auto shared = std::make_shared<VaultParts>(std::move(*parts));
+    p.commit = [this, shared] { swap_vault(std::move(*shared)); };
+    return p;
+  });
+}
+
+result<std::unique_ptr<audit::AuditPipeline>> App::make_audit(const config::Config& c) {
   const auto& a = c.audit;
   std::error_code ec;
   // The built-in default path is only a guess at where Vault logs: follow it only when it (or its
@@ -122,10 +189,8 @@ std::vector<StartupProblem> App::build_audit(const config::Config& c) {
                        (a.path_explicit || std::filesystem::exists(a.path, ec) ||
                         std::filesystem::is_directory(std::filesystem::path(a.path).parent_path(), ec));
   if (!enabled) {
-    if (audit_) audit_->stop();
-    audit_.reset();
     if (!a.path.empty()) log_->info("audit log tailing off: default path {} not present", a.path);
-    return {};
+    return std::unique_ptr<audit::AuditPipeline>();
   }
   audit::AuditPipelineOptions o;
   o.tailer.path = a.path;
@@ -143,12 +208,16 @@ std::vector<StartupProblem> App::build_audit(const config::Config& c) {
   auto p = audit::AuditPipeline::create(ioc_.get_executor(), std::move(o), telemetry_.audit(),
                                         logging_.get("audit"),
                                         [this](const AuditEvent& e) { on_audit_event(e); });
-  if (!p) return {{true, "audit: " + p.error().message}};
-  // The old tailer saves its checkpoint on stop(); the new one resumes from it.
+  if (!p) return make_error("audit: " + p.error().message);
+  return std::move(*p);
+}
+
+void App::swap_audit(std::unique_ptr<audit::AuditPipeline> next) {
+  // The old tailer saves its checkpoint on stop(); the new one resumes from it (same file) or
+  // follows the new path.
   if (audit_) audit_->stop();
-  audit_ = std::move(*p);
-  audit_->start();
-  return {};
+  audit_ = std::move(next);
+  if (audit_) audit_->start();
 }
 
 std::vector<StartupProblem> App::start() {
@@ -163,15 +232,29 @@ std::vector<StartupProblem> App::start() {
   sources.alerts = [this] { return alerts(); };
   web::add_core_routes(router_, std::move(sources));
 
+  auto web = web::load_web_security(cfg_.server.web_config_file);
+  if (!web.state) return {{true, web.error}};
+  web_security_ = std::make_unique<web::WebSecurity>(cfg_.server.web_config_file, std::move(web),
+                                                     logging_.get("web"));
+
   http::ServerOptions sopts;
   sopts.listen_address = cfg_.server.listen_address;
   sopts.limits.max_connections = cfg_.server.max_connections;
+  sopts.middleware = [this](const http::StringRequest& r, const http::RouteHandler& next) {
+    return web_security_->handle(r, next);
+  };
+  if (web_security_->tls_enabled()) sopts.tls_context = [this] { return web_security_->tls_context(); };
   server_ = std::make_unique<http::Server>(ioc_.get_executor(), sopts, logging_.get("http_server"),
                                            [this](const http::StringRequest& r) { return router_(r); });
   if (auto r = server_->start(); !r) return {{false, r.error().message}};
 
-  if (auto p = build_vault(cfg_.vault); !p.empty()) return p;
-  if (auto p = build_audit(cfg_); !p.empty()) return p;
+  auto parts = build_vault(cfg_.vault);
+  if (!parts) return {{true, parts.error().message}};
+  swap_vault(std::move(*parts));
+  auto audit = make_audit(cfg_);
+  if (!audit) return {{true, audit.error().message}};
+  swap_audit(std::move(*audit));
+  register_reload_participants();
   telemetry_.self().config_last_reload_successful.Set(1);
   telemetry_.self().config_last_reload_success_timestamp.Set(
       to_unix_seconds(std::chrono::system_clock::now()));
@@ -180,9 +263,13 @@ std::vector<StartupProblem> App::start() {
   auto ep = server_->local_endpoint();
   log_->info("vaultwatch started: version={} revision={} config={} vault={}", vw::version,
              vw::revision, cfg_.source.empty() ? "<built-in defaults>" : cfg_.source, cfg_.vault.address);
-  log_->info("listening: address={}", (ep.address().is_v6() ? "[" + ep.address().to_string() + "]"
-                                                            : ep.address().to_string()) +
-                                          ":" + std::to_string(ep.port()));
+  log_->info("listening: address={} tls={} basic_auth={}",
+             (ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string()) +
+                 ":" + std::to_string(ep.port()),
+             web_security_->tls_enabled(), !cfg_.server.web_config_file.empty());
+  // Ready: the configuration is loaded and the server accepts connections.
+  notifier_.ready(status_line());
+  notifier_.start_watchdog();
   return {};
 }
 
@@ -205,6 +292,8 @@ void App::install_signals() {
 void App::stop() {
   if (stopping_) return;
   stopping_ = true;
+  notifier_.stopping();
+  notifier_.stop();
   boost::system::error_code ignored;
   signals_.cancel(ignored);
   rate_timer_.cancel();
@@ -226,28 +315,24 @@ int App::run(std::chrono::milliseconds drain) {
 }
 
 std::string App::reload() {
+  notifier_.reloading();
   auto loaded = load_config(opts_);
-  auto extra = check_runtime_files(loaded.config);
-  loaded.problems.insert(loaded.problems.end(), extra.begin(), extra.end());
-  if (loaded.problems.empty() && loaded.config.server.listen_address != cfg_.server.listen_address)
-    log_->warn("server.listen_address changed: a restart is needed to apply it");
-  std::vector<StartupProblem> problems = std::move(loaded.problems);
-  if (problems.empty() && loaded.config.vault != cfg_.vault) problems = build_vault(loaded.config.vault);
-  if (problems.empty() &&
-      (loaded.config.audit != cfg_.audit || loaded.config.state_dir != cfg_.state_dir))
-    problems = build_audit(loaded.config);
+  std::vector<std::string> problems;
+  for (auto& p : loaded.problems) problems.push_back(std::move(p.message));
+  // Prepare every component only when the file itself is valid; then all or nothing.
+  if (problems.empty()) problems = reloader_.run(loaded.config, cfg_);
   if (!problems.empty()) {
     std::string why;
     for (const auto& p : problems) {
-      log_->error("reload rejected: {}", p.message);
-      why += (why.empty() ? "" : "; ") + p.message;
+      log_->error("reload rejected, keeping the running configuration: {}", p);
+      why += (why.empty() ? "" : "; ") + p;
     }
     telemetry_.self().config_last_reload_successful.Set(0);
     last_reload_ = std::chrono::system_clock::now();
     last_reload_error_ = why;
+    notifier_.reloaded("reload failed (running on the previous configuration): " + why);
     return why;
   }
-  logging_.apply(loaded.config.log);
   cfg_ = std::move(loaded.config);
   last_reload_ = std::chrono::system_clock::now();
   last_reload_error_.clear();
@@ -255,12 +340,28 @@ std::string App::reload() {
   telemetry_.self().config_last_reload_success_timestamp.Set(
       to_unix_seconds(std::chrono::system_clock::now()));
   log_->info("configuration reloaded: config={}", cfg_.source.empty() ? "<built-in defaults>" : cfg_.source);
+  notifier_.reloaded(status_line());
   return {};
+}
+
+std::string App::status_line() const {
+  std::string s = "vault " + cfg_.vault.address + ": " +
+                  (first_health_done_ ? vault::to_string(last_state_) : "first poll pending");
+  if (server_) {
+    auto ep = server_->local_endpoint();
+    s += "; serving " + std::string(web_security_ && web_security_->tls_enabled() ? "https" : "http") +
+         " on port " + std::to_string(ep.port());
+  }
+  return s;
 }
 
 void App::on_health(const vault::HealthSample& s) {
   node_state_->update(s);
   first_health_done_ = true;
+  if (s.state() != last_state_) {
+    last_state_ = s.state();
+    notifier_.status(status_line());
+  }
 }
 
 void App::on_leader(const vault::LeaderSample& s) {

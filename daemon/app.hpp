@@ -15,12 +15,15 @@
 #include "config/config.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/reloader.hpp"
+#include "daemon/systemd_notify.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "telemetry/telemetry.hpp"
 #include "vault/health_poller.hpp"
 #include "vault/node_state_collector.hpp"
 #include "web/status.hpp"
+#include "web/web_security.hpp"
 
 namespace vw::daemon {
 
@@ -73,12 +76,23 @@ class App {
   const audit::AuditPipeline* audit() const { return audit_.get(); }
 
  private:
-  std::vector<StartupProblem> build_vault(const config::VaultConfig& v);
+  /// The vault client and its pollers, built but not started (reload prepare phase).
+  struct VaultParts {
+    std::unique_ptr<vault::VaultClient> client;
+    std::unique_ptr<vault::HealthPoller> health;
+    std::unique_ptr<vault::LeaderPoller> leader;
+  };
+  result<VaultParts> build_vault(const config::VaultConfig& v);
+  void swap_vault(VaultParts parts);
+  void register_reload_participants();
   void on_health(const vault::HealthSample& s);
   void on_leader(const vault::LeaderSample& s);
-  std::vector<StartupProblem> build_audit(const config::Config& c);
+  /// The audit pipeline for `c`, built but not started; null when tailing is off.
+  result<std::unique_ptr<audit::AuditPipeline>> make_audit(const config::Config& c);
+  void swap_audit(std::unique_ptr<audit::AuditPipeline> next);
   void on_audit_event(const AuditEvent& e);
   void install_signals();
+  std::string status_line() const;
 
   net::io_context ioc_{1};  // first: destroyed last
   AppOptions opts_;
@@ -86,6 +100,8 @@ class App {
   Logging& logging_;
   std::shared_ptr<spdlog::logger> log_;
   boost::asio::signal_set signals_;
+  SystemdNotifier notifier_;
+  Reloader reloader_;
   telemetry::Telemetry telemetry_;
   std::shared_ptr<vault::NodeStateCollector> node_state_;
   vault::LeaderTracker leader_tracker_;
@@ -94,8 +110,10 @@ class App {
   std::unique_ptr<vault::LeaderPoller> leader_;
   std::unique_ptr<audit::AuditPipeline> audit_;
   http::Router router_;
+  std::unique_ptr<web::WebSecurity> web_security_;  // outlives server_ (its sessions use it)
   std::unique_ptr<http::Server> server_;
   bool first_health_done_ = false;
+  vault::NodeState last_state_ = vault::NodeState::unknown;
   bool stopping_ = false;
   SysTime started_ = std::chrono::system_clock::now();
   std::optional<SysTime> last_reload_;

@@ -31,6 +31,7 @@ void Context::error(const YAML::Node& at, const std::string& path, std::string m
 
 std::optional<std::string> Context::expand(const YAML::Node& at, const std::string& path,
                                            std::string_view text) {
+  if (!env_) return std::string(text);  // expansion off (see the header)
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;

@@ -20,7 +20,9 @@
 namespace vw::config {
 
 
-/// Where diagnostics go, plus the file name and environment used for ${ENV} expansion.
+/// Where diagnostics go, plus the file name and environment used for ${ENV} expansion. An empty
+/// EnvLookup turns expansion off (the exporter-toolkit web config is read verbatim, as the Go
+/// exporters read it).
 class Context {
  public:
   Context(std::string file, Diagnostics& out, EnvLookup env)

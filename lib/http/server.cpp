@@ -98,7 +98,10 @@ net::awaitable<void> serve(std::shared_ptr<Server::State> st, Stream& stream) {
     auto req = parser.release();
     StringResponse res;
     try {
-      res = st->handler(req);
+      if (st->opts.middleware)
+        res = co_await st->opts.middleware(req, st->handler);
+      else
+        res = st->handler(req);
     } catch (const std::exception& e) {
       // A handler bug must not take the server down: answer 500, log, keep serving.
       st->log->error("handler failed: target={} err={}", std::string(target_path(req.target())),

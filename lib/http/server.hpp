@@ -28,9 +28,16 @@ struct ServerLimits {
   std::size_t max_connections = 256;
 };
 
+/// An asynchronous stage around the router (authentication, rate limiting, response headers):
+/// gets each request and the router, returns the response to send. Runs on the io thread; the
+/// request reference stays valid until the returned awaitable completes.
+using Middleware =
+    std::function<net::awaitable<StringResponse>(const StringRequest&, const RouteHandler&)>;
+
 struct ServerOptions {
   std::string listen_address = ":9410";  // host:port, ":port" for all interfaces, port 0 = any
   ServerLimits limits;
+  Middleware middleware;  // optional
   /// When set, every connection is TLS; called once per handshake so rotated certificates are
   /// picked up without a restart. Returns null when the TLS config cannot be loaded (the
   /// connection is then closed).

@@ -1,4 +1,5 @@
 #include <prometheus/metric_family.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -80,7 +81,14 @@ class ProcessCollector : public prometheus::Collectable {
         }
         in.ignore(1 << 20, '\n');
       }
-      return 0.0;
+      // /proc/stat is hidden under systemd's ProcSubset=pid (our unit sets it): the boot time
+      // is then the realtime clock minus the time since boot (CLOCK_BOOTTIME, which the kernel
+      // also counts process start times in).
+      timespec real{}, boot{};
+      clock_gettime(CLOCK_REALTIME, &real);
+      clock_gettime(CLOCK_BOOTTIME, &boot);
+      return static_cast<double>(real.tv_sec - boot.tv_sec) +
+             static_cast<double>(real.tv_nsec - boot.tv_nsec) / 1e9;
     }();
     return bt;
   }
