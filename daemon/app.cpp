@@ -1,5 +1,6 @@
 #include "daemon/app.hpp"
 
+#include <boost/asio/ip/host_name.hpp>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -35,6 +36,43 @@ std::optional<Secret> read_token(const config::VaultConfig& v) {
   if (const char* d = std::getenv("CREDENTIALS_DIRECTORY"); d && *d)
     return read_file(std::string(d) + "/vault-token");
   return std::nullopt;
+}
+
+rules::NodeState to_rules_state(vault::NodeState s) {
+  switch (s) {
+    case vault::NodeState::active: return rules::NodeState::active;
+    case vault::NodeState::standby: return rules::NodeState::standby;
+    case vault::NodeState::dr_secondary: return rules::NodeState::dr_secondary;
+    case vault::NodeState::performance_standby: return rules::NodeState::performance_standby;
+    case vault::NodeState::ha_unhealthy: return rules::NodeState::ha_unhealthy;
+    case vault::NodeState::uninitialized: return rules::NodeState::uninitialized;
+    case vault::NodeState::sealed: return rules::NodeState::sealed;
+    case vault::NodeState::removed: return rules::NodeState::removed;
+    case vault::NodeState::other: return rules::NodeState::other;
+    case vault::NodeState::unknown:
+    case vault::NodeState::unreachable: break;
+  }
+  return rules::NodeState::unreachable;
+}
+
+rules::HealthObservation to_observation(const vault::HealthSample& s) {
+  rules::HealthObservation h;
+  h.state = to_rules_state(s.state());
+  h.status = s.status;
+  if (s.body) {
+    h.version = s.body->version;
+    if (s.body->server_time_utc != 0)
+      h.skew_seconds = static_cast<double>(s.body->server_time_utc) - to_unix_seconds(s.at);
+  }
+  return h;
+}
+
+// Whether the audit tailer runs (an explicit path, or the default one when it exists): the
+// audit_silent rule needs it.
+bool audit_tailing_enabled(const config::AuditConfig& a) {
+  if (a.path.empty()) return false;
+  std::error_code ec;
+  return a.path_explicit || std::filesystem::exists(a.path, ec);
 }
 
 }  // namespace
@@ -78,6 +116,18 @@ App::~App() {
   health_.reset();
   leader_.reset();
   vault_.reset();
+  rules_.reset();
+}
+
+rules::RuleManagerOptions App::rule_options(const config::Config& c) const {
+  rules::RuleManagerOptions o;
+  o.rules = c.rules;
+  o.engine.external_labels = c.notify.external_labels;
+  o.engine.resend_interval = c.notify.resend_interval;
+  o.engine.audit_enabled = audit_tailing_enabled(c.audit);
+  o.engine.generator_url = generator_url_;
+  o.state_file = c.state_dir.empty() ? std::string() : c.state_dir + "/alerts.json";
+  return o;
 }
 
 std::vector<StartupProblem> App::build_vault(const config::VaultConfig& v) {
@@ -129,6 +179,17 @@ std::vector<StartupProblem> App::start() {
                                            [this](const http::StringRequest& r) { return router_(r); });
   if (auto r = server_->start(); !r) return {{false, r.error().message}};
 
+  // Alert rules: started before the pollers so that the first health poll is evaluated.
+  generator_url_ = "http://" + boost::asio::ip::host_name() + ":" +
+                   std::to_string(server_->local_endpoint().port()) + "/api/v1/alerts";
+  rules_ = std::make_unique<rules::RuleManager>(
+      ioc_.get_executor(), rule_options(cfg_), logging_.get("rules"),
+      [this](std::vector<AlertNotification> n) { on_notifications(std::move(n)); });
+  telemetry_.add(rules_->collector());
+  web::add_alerts_route(router_, [this] { return rules_->alerts_json(); });
+  rules_->start();
+  log_->info("alert rules loaded: rules={} sources={}", cfg_.rules.size(), cfg_.rule_sources.size());
+
   if (auto p = build_vault(cfg_.vault); !p.empty()) return p;
   telemetry_.self().config_last_reload_successful.Set(1);
   telemetry_.self().config_last_reload_success_timestamp.Set(
@@ -167,6 +228,7 @@ void App::stop() {
   if (server_) server_->stop();
   if (health_) health_->stop();
   if (leader_) leader_->stop();
+  if (rules_) rules_->stop();
   ioc_.stop();
 }
 
@@ -198,6 +260,11 @@ std::string App::reload() {
     return why;
   }
   logging_.apply(loaded.config.log);
+  if (rules_ && (loaded.config.rules != cfg_.rules || loaded.config.notify != cfg_.notify ||
+                 loaded.config.state_dir != cfg_.state_dir || loaded.config.audit != cfg_.audit)) {
+    rules_->reload(rule_options(loaded.config));
+    log_->info("alert rules reloaded: rules={}", loaded.config.rules.size());
+  }
   cfg_ = std::move(loaded.config);
   telemetry_.self().config_last_reload_successful.Set(1);
   telemetry_.self().config_last_reload_success_timestamp.Set(
@@ -209,14 +276,32 @@ std::string App::reload() {
 void App::on_health(const vault::HealthSample& s) {
   node_state_->update(s);
   first_health_done_ = true;
+  if (rules_) rules_->on_health(to_observation(s));
 }
 
 void App::on_leader(const vault::LeaderSample& s) {
   node_state_->update(s);
+  if (rules_) rules_->on_leader({s.body ? s.body->leader_address : std::string()});
   if (leader_tracker_.observe(s)) {
     telemetry_.leader().changes.Increment();
     telemetry_.leader().last_change.Set(to_unix_seconds(s.at));
     log_->info("vault leader changed: leader={}", leader_tracker_.leader());
+  }
+}
+
+// The audit tailer's sink (issue 3 wires it): every decoded, not-ignored entry.
+void App::on_audit_event(const AuditEvent& e) {
+  if (rules_) rules_->on_audit_event(e);
+}
+
+// Until the notifier (lib/notify) is wired, notifications are only logged.
+void App::on_notifications(std::vector<AlertNotification> n) {
+  for (const auto& a : n) {
+    std::string labels;
+    for (const auto& [k, v] : a.labels) labels += (labels.empty() ? "" : ",") + k + "=\"" + v + "\"";
+    log_->debug("alert notification: status={} change={} starts_at={} ends_at={} labels={{{}}}",
+                a.resolved ? "resolved" : "firing", a.state_change, format_rfc3339_ms(a.starts_at),
+                format_rfc3339_ms(a.ends_at), labels);
   }
 }
 

@@ -13,6 +13,7 @@
 #include "daemon/logging.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "rules/rule_manager.hpp"
 #include "telemetry/telemetry.hpp"
 #include "vault/health_poller.hpp"
 #include "vault/node_state_collector.hpp"
@@ -64,6 +65,9 @@ class App {
   std::vector<StartupProblem> build_vault(const config::VaultConfig& v);
   void on_health(const vault::HealthSample& s);
   void on_leader(const vault::LeaderSample& s);
+  void on_audit_event(const AuditEvent& e);
+  void on_notifications(std::vector<AlertNotification> n);
+  rules::RuleManagerOptions rule_options(const config::Config& c) const;
   void install_signals();
 
   net::io_context ioc_{1};  // first: destroyed last
@@ -78,6 +82,8 @@ class App {
   std::unique_ptr<vault::VaultClient> vault_;
   std::unique_ptr<vault::HealthPoller> health_;
   std::unique_ptr<vault::LeaderPoller> leader_;
+  std::unique_ptr<rules::RuleManager> rules_;
+  std::string generator_url_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   bool first_health_done_ = false;

@@ -33,4 +33,12 @@ void add_core_routes(http::Router& router, Sources s) {
   });
 }
 
+void add_alerts_route(http::Router& router, std::function<std::string()> render) {
+  router.add(bhttp::verb::get, "/api/v1/alerts", [render = std::move(render)](const http::StringRequest& req) {
+    auto res = http::make_response(req, bhttp::status::ok, "application/json", render());
+    res.set(bhttp::field::cache_control, "no-store");
+    return res;
+  });
+}
+
 }  // namespace vw::web

@@ -21,4 +21,7 @@ inline constexpr const char* prometheus_text_content_type = "text/plain; version
 /// GET /metrics (gzip when the client accepts it), GET /healthz, GET /readyz, POST /-/reload.
 void add_core_routes(http::Router& router, Sources sources);
 
+/// GET /api/v1/alerts (SPEC §3): `render` returns the JSON body (rules::alerts_api_json).
+void add_alerts_route(http::Router& router, std::function<std::string()> render);
+
 }  // namespace vw::web

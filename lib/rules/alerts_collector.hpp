@@ -1,0 +1,39 @@
+#pragma once
+// SPEC §4.5 alert metrics, rebuilt at every scrape from what the RuleManager last recorded:
+//   vaultwatch_alerts{alertname,severity,alertstate}   pending/firing instances (like ALERTS;
+//                                                      several group_by instances add up)
+//   vaultwatch_alert_transitions_total{alertname,to}   to = pending, firing, inactive
+//   vaultwatch_alert_state_write_failures_total        state_dir writes that failed
+// A custom Collectable (not registry gauges) so that an alert that goes away leaves no stale
+// series. Not thread-safe: the manager updates it and /metrics collects it on the io thread.
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "rules/engine.hpp"
+
+namespace vw::rules {
+
+class AlertsCollector : public prometheus::Collectable {
+ public:
+  /// Every rule starts with its transition counters at 0 (so rate() works from the start).
+  void declare_rules(const std::vector<Rule>& rules);
+  void count_transition(const Transition& t);
+  /// Recounts the pending/firing instances.
+  void refresh(const Engine& engine);
+  void count_write_failure() { ++write_failures_; }
+
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> active_;  // name, severity, state
+  std::map<std::pair<std::string, std::string>, std::uint64_t> transitions_;          // name, to
+  std::uint64_t write_failures_ = 0;
+};
+
+}  // namespace vw::rules
