@@ -276,7 +276,13 @@ std::string App::reload() {
 void App::on_health(const vault::HealthSample& s) {
   node_state_->update(s);
   first_health_done_ = true;
-  if (rules_) rules_->on_health(to_observation(s));
+  if (rules_) {
+    rules_->on_health(to_observation(s));
+    // Metric rules on our own families (vaultwatch_*, process_*) are evaluated at the health
+    // poll's pace; only collected when some rule reads them.
+    if (rules_->engine().wants_self_metrics())
+      rules_->on_metrics(rules::MetricSource::self, rules::samples_from(telemetry_.collect()));
+  }
 }
 
 void App::on_leader(const vault::LeaderSample& s) {

@@ -58,4 +58,41 @@ std::vector<prometheus::MetricFamily> AlertsCollector::Collect() const {
   return out;
 }
 
+std::vector<MetricSample> samples_from(const std::vector<prometheus::MetricFamily>& families) {
+  std::vector<MetricSample> out;
+  for (const auto& f : families) {
+    for (const auto& m : f.metric) {
+      Labels l;
+      for (const auto& lp : m.label) l[lp.name] = lp.value;
+      switch (f.type) {
+        case prometheus::MetricType::Counter: out.push_back({f.name, l, m.counter.value}); break;
+        case prometheus::MetricType::Gauge: out.push_back({f.name, l, m.gauge.value}); break;
+        case prometheus::MetricType::Untyped: out.push_back({f.name, l, m.untyped.value}); break;
+        case prometheus::MetricType::Histogram: {
+          for (const auto& b : m.histogram.bucket) {
+            Labels bl = l;
+            bl["le"] = format_value(b.upper_bound);
+            out.push_back({f.name + "_bucket", std::move(bl), static_cast<double>(b.cumulative_count)});
+          }
+          out.push_back({f.name + "_sum", l, m.histogram.sample_sum});
+          out.push_back({f.name + "_count", l, static_cast<double>(m.histogram.sample_count)});
+          break;
+        }
+        case prometheus::MetricType::Summary: {
+          for (const auto& q : m.summary.quantile) {
+            Labels ql = l;
+            ql["quantile"] = format_value(q.quantile);
+            out.push_back({f.name, std::move(ql), q.value});
+          }
+          out.push_back({f.name + "_sum", l, m.summary.sample_sum});
+          out.push_back({f.name + "_count", l, static_cast<double>(m.summary.sample_count)});
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace vw::rules

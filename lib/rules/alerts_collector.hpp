@@ -36,4 +36,8 @@ class AlertsCollector : public prometheus::Collectable {
   std::uint64_t write_failures_ = 0;
 };
 
+/// Our own families as metric-rule input (MetricSource::self): counters, gauges and untyped
+/// under their names; histograms and summaries as _bucket{le}/quantile, _sum and _count.
+std::vector<MetricSample> samples_from(const std::vector<prometheus::MetricFamily>& families);
+
 }  // namespace vw::rules

@@ -42,8 +42,7 @@ const std::vector<Rule>& Engine::rules() const { return rule_list_; }
 
 bool Engine::wants_self_metrics() const {
   for (const auto& r : rules_)
-    if (auto* m = std::get_if<MetricCond>(&r.rule.condition))
-      if (m->name.starts_with("vaultwatch_") || m->name.starts_with("process_")) return true;
+    if (std::holds_alternative<MetricCond>(r.rule.condition)) return true;
   return false;
 }
 
@@ -424,10 +423,13 @@ Transitions Engine::observe(MetricSource source, const std::vector<MetricSample>
     if (!c || c->rate_over == Duration::zero()) continue;
     for (const auto& s : samples) {
       if (!series_matches(*c, s)) continue;
-      auto it = r.history.find(s.labels);
+      // Keyed by source too: the same counter seen through two sources with different lag
+      // would otherwise look like a counter reset.
+      auto key = std::make_pair(source, s.labels);
+      auto it = r.history.find(key);
       if (it == r.history.end()) {
         if (r.history.size() >= max_series_per_rule) continue;
-        it = r.history.emplace(s.labels, Series{}).first;
+        it = r.history.emplace(std::move(key), Series{}).first;
       }
       it->second.points.emplace_back(now, s.value);
       if (it->second.points.size() > max_points_per_series) it->second.points.pop_front();
@@ -455,7 +457,8 @@ void Engine::evaluate_metrics(SysTime now, Transitions& out) {
             results.push_back({s.labels, s.value});
       }
     } else {
-      for (const auto& [labels, series] : r.history) {
+      for (const auto& [key, series] : r.history) {
+        const auto& labels = key.second;
         const auto& pts = series.points;
         if (pts.size() < 2 || now - pts.back().first >= opts_.metric_lookback) continue;
         // increase() with counter resets: a drop means the counter restarted from 0.

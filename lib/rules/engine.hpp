@@ -114,7 +114,8 @@ class Engine {
   const EngineOptions& options() const { return opts_; }
   /// Bumped on every change of alert or window state (persistence and scheduling use it).
   std::uint64_t generation() const { return generation_; }
-  /// Whether any metric rule reads our own families (vaultwatch_*, process_*).
+  /// Whether any rule reads metrics: then our own families are worth feeding as
+  /// MetricSource::self (a rule may name vaultwatch_*, process_* or vault_up alike).
   bool wants_self_metrics() const;
 
   /// On reload: takes over what the previous engine had observed (last health state, audit
@@ -143,7 +144,7 @@ class Engine {
     Rule rule;
     Labels base;  // rule labels + alertname
     std::map<Labels, Group> groups;         // audit rules
-    std::map<Labels, Series> history;       // metric rules with rate_over
+    std::map<std::pair<MetricSource, Labels>, Series> history;  // metric rules with rate_over
   };
   struct Snapshot {
     SysTime at{};

@@ -39,6 +39,8 @@ class Telemetry {
 
   /// Text format 0.0.4 of everything registered, families sorted by name.
   std::string render() const;
+  /// The same families as values (metric rules on our own series read them).
+  std::vector<prometheus::MetricFamily> collect() const;
 
   vault::PollMetrics& poll() { return poll_; }
   SelfMetrics& self() { return self_; }

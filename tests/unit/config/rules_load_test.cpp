@@ -91,6 +91,17 @@ TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
   EXPECT_EQ(std::get<rules::AuditSilentCond>(rule(c, "VaultAuditLogSilent")->condition).after, 15min);
 }
 
+TEST(RulesLoad, EveryRunbookUrlPointsAtASectionOfTheRunbook) {
+  auto r = defaults(no_env());
+  ASSERT_TRUE(r.ok()) << messages(r);
+  const auto runbook = vw::test::read_file(VW_SOURCE_DIR "/deploy/RUNBOOK.md");
+  for (const auto& x : r.config.rules) {
+    const auto& url = x.annotations.at("runbook_url").source();
+    const auto anchor = url.substr(url.find('#') + 1);
+    EXPECT_THAT(runbook, HasSubstr("<a id=\"" + anchor + "\"></a>")) << x.alert;
+  }
+}
+
 TEST(RulesLoad, RunbookBaseComesFromTheEnvironment) {
   auto r = defaults([](const std::string& k) -> std::optional<std::string> {
     if (k == "VAULTWATCH_RUNBOOK_URL") return "https://wiki.example/vaultwatch/RUNBOOK.md";

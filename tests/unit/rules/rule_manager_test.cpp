@@ -122,3 +122,38 @@ TEST(RuleManager, ReloadKeepsAlertsOfRulesThatStayAndResolvesTheOthers) {
 
 }  // namespace
 }  // namespace vw::rules
+
+namespace vw::rules {
+namespace {
+
+TEST(SelfMetrics, FamiliesBecomeSamplesUnderTheirExposedNames) {
+  using prometheus::ClientMetric;
+  using prometheus::MetricFamily;
+  using prometheus::MetricType;
+  MetricFamily c{"vaultwatch_x_total", "", MetricType::Counter, {}};
+  ClientMetric cm;
+  cm.label = {{"receiver", "am"}};
+  cm.counter.value = 3;
+  c.metric.push_back(cm);
+  MetricFamily g{"vault_up", "", MetricType::Gauge, {}};
+  ClientMetric gm;
+  gm.gauge.value = 1;
+  g.metric.push_back(gm);
+  MetricFamily h{"vaultwatch_poll_duration_seconds", "", MetricType::Histogram, {}};
+  ClientMetric hm;
+  hm.histogram.sample_count = 4;
+  hm.histogram.sample_sum = 0.5;
+  hm.histogram.bucket = {{2, 0.1}, {4, std::numeric_limits<double>::infinity()}};
+  h.metric.push_back(hm);
+  auto s = samples_from({c, g, h});
+  ASSERT_EQ(s.size(), 6u);
+  EXPECT_EQ(s[0], (MetricSample{"vaultwatch_x_total", {{"receiver", "am"}}, 3}));
+  EXPECT_EQ(s[1], (MetricSample{"vault_up", {}, 1}));
+  EXPECT_EQ(s[2], (MetricSample{"vaultwatch_poll_duration_seconds_bucket", {{"le", "0.1"}}, 2}));
+  EXPECT_EQ(s[3], (MetricSample{"vaultwatch_poll_duration_seconds_bucket", {{"le", "+Inf"}}, 4}));
+  EXPECT_EQ(s[4], (MetricSample{"vaultwatch_poll_duration_seconds_sum", {}, 0.5}));
+  EXPECT_EQ(s[5], (MetricSample{"vaultwatch_poll_duration_seconds_count", {}, 4}));
+}
+
+}  // namespace
+}  // namespace vw::rules
