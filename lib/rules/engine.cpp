@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace vw::rules {
 
@@ -289,13 +290,17 @@ Engine::Group* Engine::group_for(RuleState& r, const AuditCond& c, const AuditEv
   for (const auto& f : c.group_by) other[f] = "other";
   auto counted = [&] { return r.groups.size() - (r.groups.count(other) ? 1 : 0); };
   if (c.group_by.empty() || counted() < c.group_limit) return make(key);
-  // At the cap: forget groups that no longer hold anything, then try again.
-  for (auto it = r.groups.begin(); it != r.groups.end();) {
-    bool idle = !active(it->second.alert_labels) &&
-                (!it->second.window || it->second.window->expire(now));
-    it = idle && it->first != other ? r.groups.erase(it) : std::next(it);
+  // At the cap: forget groups that no longer hold anything, then try again. At most once a
+  // second: during a flood of distinct values every new one would otherwise scan all groups.
+  if (now - r.last_purge >= std::chrono::seconds(1)) {
+    r.last_purge = now;
+    for (auto it = r.groups.begin(); it != r.groups.end();) {
+      bool idle = !active(it->second.alert_labels) &&
+                  (!it->second.window || it->second.window->expire(now));
+      it = idle && it->first != other ? r.groups.erase(it) : std::next(it);
+    }
+    if (counted() < c.group_limit) return make(key);
   }
-  if (counted() < c.group_limit) return make(key);
   if (auto it = r.groups.find(other); it != r.groups.end()) return &it->second;
   return make(other);
 }
@@ -377,13 +382,11 @@ void Engine::tick_groups(RuleState& r, SysTime now, Transitions& out) {
   }
   // Alerts no group accounts for (restored from an older rule definition) run out their
   // keep_firing_for from now.
+  std::set<Labels> owned;
+  for (const auto& [k, g] : r.groups) owned.insert(g.alert_labels);
   std::vector<Labels> orphans;
-  for (auto& [labels, a] : alerts_) {
-    if (a.alertname != r.rule.alert || !is_active(a)) continue;
-    bool owned = false;
-    for (const auto& [k, g] : r.groups) owned = owned || g.alert_labels == labels;
-    if (!owned) orphans.push_back(labels);
-  }
+  for (auto& [labels, a] : alerts_)
+    if (a.alertname == r.rule.alert && is_active(a) && !owned.count(labels)) orphans.push_back(labels);
   for (const auto& l : orphans)
     if (Alert* a = active(l)) release(*a, r, now, now, out);
 }

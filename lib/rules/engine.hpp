@@ -144,6 +144,7 @@ class Engine {
     Rule rule;
     Labels base;  // rule labels + alertname
     std::map<Labels, Group> groups;         // audit rules
+    SysTime last_purge{};                   // idle groups are looked for at most once a second
     std::map<std::pair<MetricSource, Labels>, Series> history;  // metric rules with rate_over
   };
   struct Snapshot {
