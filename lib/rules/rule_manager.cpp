@@ -215,10 +215,14 @@ void RuleManager::save() {
   auto r = write_file_atomic(opts_.state_file, encode_state(engine_->save(now)));
   if (!r) {
     collector_->count_write_failure();
-    log_->error("cannot save alert state: {}", r.error().message);
+    // Logged when it starts failing (or fails differently), not at every retry.
+    if (r.error().message != last_save_error_) log_->error("cannot save alert state: {}", r.error().message);
+    last_save_error_ = r.error().message;
     dirty_ = true;
     return;
   }
+  if (!last_save_error_.empty()) log_->info("alert state saved again: file={}", opts_.state_file);
+  last_save_error_.clear();
   dirty_ = false;
   saved_generation_ = engine_->generation();
 }

@@ -87,6 +87,7 @@ class RuleManager {
   bool dirty_ = false;
   bool running_ = false;
   std::uint64_t saved_generation_ = 0;
+  std::string last_save_error_;
 };
 
 }  // namespace vw::rules

@@ -153,6 +153,34 @@ TEST_F(DaemonRules, BuiltInRulesAreTheDefault) {
         << name;
 }
 
+TEST_F(DaemonRules, ReloadSwapsRulesAndKeepsTheStateOfThoseThatStay) {
+  vault_.set_state(VaultState::sealed);
+  auto d = start();
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultSealed") == "firing"; }, default_deadline,
+                         "VaultSealed firing"));
+  const std::string active_at = alerts(*d)[0]["activeAt"];
+  write_file(dir_ / "rules.yaml", std::string(test_rules) +
+                                      "  - alert: VaultNotActive\n"
+                                      "    health: not_active\n"
+                                      "    labels: {severity: warning}\n");
+  auto r = d->get("/-/reload", HttpOptions{.method = "POST"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultNotActive") == "firing"; }, default_deadline,
+                         "VaultNotActive firing"));
+  for (const auto& a : alerts(*d)) {
+    if (a["labels"]["alertname"] == "VaultSealed") {
+      EXPECT_EQ(a["activeAt"], active_at);
+    }
+  }
+  // A broken rules file is rejected and the rules in force stay.
+  write_file(dir_ / "rules.yaml", "rules:\n  - alert: X\n    health: frozen\n");
+  r = d->get("/-/reload", HttpOptions{.method = "POST"});
+  EXPECT_EQ(r.status, 500);
+  EXPECT_THAT(r.body, HasSubstr("unknown health condition \"frozen\""));
+  EXPECT_EQ(state_of(*d, "VaultSealed"), "firing");
+}
+
 CommandResult vaultwatch(std::vector<std::string> args) {
   args.insert(args.begin(), daemon_binary());
   return run_command(args, {}, std::chrono::seconds(20));
