@@ -278,10 +278,10 @@ void App::on_health(const vault::HealthSample& s) {
   first_health_done_ = true;
   if (rules_) {
     rules_->on_health(to_observation(s));
-    // Metric rules on our own families (vaultwatch_*, process_*) are evaluated at the health
-    // poll's pace; only collected when some rule reads them.
-    if (rules_->engine().wants_self_metrics())
-      rules_->on_metrics(rules::MetricSource::self, rules::samples_from(telemetry_.collect()));
+    // Metric rules on our own families (vaultwatch_*, process_*, vault_up, ...) are evaluated
+    // at the health poll's pace; collected only when some rule reads them.
+    if (const auto& names = rules_->engine().self_metric_names(); !names.empty())
+      rules_->on_metrics(rules::MetricSource::self, rules::samples_from(telemetry_.collect(), names));
   }
 }
 

@@ -58,9 +58,13 @@ std::vector<prometheus::MetricFamily> AlertsCollector::Collect() const {
   return out;
 }
 
-std::vector<MetricSample> samples_from(const std::vector<prometheus::MetricFamily>& families) {
+std::vector<MetricSample> samples_from(const std::vector<prometheus::MetricFamily>& families,
+                                       const std::set<std::string>& wanted) {
   std::vector<MetricSample> out;
   for (const auto& f : families) {
+    if (!wanted.count(f.name) && !wanted.count(f.name + "_bucket") && !wanted.count(f.name + "_sum") &&
+        !wanted.count(f.name + "_count"))
+      continue;
     for (const auto& m : f.metric) {
       Labels l;
       for (const auto& lp : m.label) l[lp.name] = lp.value;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -37,7 +38,9 @@ class AlertsCollector : public prometheus::Collectable {
 };
 
 /// Our own families as metric-rule input (MetricSource::self): counters, gauges and untyped
-/// under their names; histograms and summaries as _bucket{le}/quantile, _sum and _count.
-std::vector<MetricSample> samples_from(const std::vector<prometheus::MetricFamily>& families);
+/// under their names; histograms and summaries as _bucket{le}/quantile, _sum and _count. Only
+/// families that give one of `wanted` (sample names) are converted.
+std::vector<MetricSample> samples_from(const std::vector<prometheus::MetricFamily>& families,
+                                       const std::set<std::string>& wanted);
 
 }  // namespace vw::rules

@@ -34,6 +34,8 @@ Engine::Engine(std::vector<Rule> rules, EngineOptions opts) : opts_(std::move(op
     rs.base = r.labels;
     rs.base["alertname"] = r.alert;
     rs.rule = r;
+    if (auto* m = std::get_if<MetricCond>(&r.condition); m && is_own_family(m->name))
+      self_names_.insert(m->name);
     rules_.push_back(std::move(rs));
   }
   rule_list_ = std::move(rules);
@@ -41,11 +43,6 @@ Engine::Engine(std::vector<Rule> rules, EngineOptions opts) : opts_(std::move(op
 
 const std::vector<Rule>& Engine::rules() const { return rule_list_; }
 
-bool Engine::wants_self_metrics() const {
-  for (const auto& r : rules_)
-    if (std::holds_alternative<MetricCond>(r.rule.condition)) return true;
-  return false;
-}
 
 const Engine::RuleState* Engine::rule_named(const std::string& name) const {
   for (const auto& r : rules_)

@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -114,9 +115,9 @@ class Engine {
   const EngineOptions& options() const { return opts_; }
   /// Bumped on every change of alert or window state (persistence and scheduling use it).
   std::uint64_t generation() const { return generation_; }
-  /// Whether any rule reads metrics: then our own families are worth feeding as
-  /// MetricSource::self (a rule may name vaultwatch_*, process_* or vault_up alike).
-  bool wants_self_metrics() const;
+  /// The metric names rules read from our own families (is_own_family): what the daemon feeds
+  /// as MetricSource::self. Empty when no rule needs them.
+  const std::set<std::string>& self_metric_names() const { return self_names_; }
 
   /// On reload: takes over what the previous engine had observed (last health state, audit
   /// activity, metric snapshots, secrets, token) so that the new rules need not wait for the
@@ -191,6 +192,7 @@ class Engine {
 
   std::vector<RuleState> rules_;
   std::vector<Rule> rule_list_;  // rules() view
+  std::set<std::string> self_names_;
   EngineOptions opts_;
   std::map<Labels, Alert> alerts_;
   std::uint64_t generation_ = 0;

@@ -191,6 +191,19 @@ Duration default_keep_firing_for(const Condition& c) {
   return Duration::zero();
 }
 
+bool is_own_family(std::string_view n) {
+  if (n.starts_with("vaultwatch_") || n.starts_with("process_")) return true;
+  static const char* const node_state[] = {
+      "vault_health_up", "vault_health_status_code", "vault_up", "vault_initialized", "vault_sealed",
+      "vault_standby", "vault_performance_standby", "vault_replication_dr_mode",
+      "vault_replication_performance_mode", "vault_info", "vault_server_time_skew_seconds",
+      "vault_ha_connection_healthy", "vault_last_request_forwarding_heartbeat_seconds",
+      "vault_is_leader"};
+  for (const char* x : node_state)
+    if (n == x) return true;
+  return false;
+}
+
 bool valid_label_name(std::string_view s) {
   if (s.empty()) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {

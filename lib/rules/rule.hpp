@@ -181,6 +181,12 @@ struct Rule {
 /// event health conditions (SPEC §5.1), 0 otherwise.
 Duration default_keep_firing_for(const Condition& c);
 
+/// Families vaultwatch computes itself (vaultwatch_*, process_*, and the SPEC §4.1 node-state
+/// gauges such as vault_up and vault_sealed), as opposed to Vault's own telemetry families
+/// (vault_core_*, vault_runtime_*, ...) that come from sys/metrics. Metric rules on the former
+/// are fed from our registry (MetricSource::self), on the latter from the sys/metrics poller.
+bool is_own_family(std::string_view metric_name);
+
 /// [A-Za-z_][A-Za-z0-9_]*
 bool valid_label_name(std::string_view s);
 /// [a-zA-Z_:][a-zA-Z0-9_:]*

@@ -140,6 +140,24 @@ TEST_F(DaemonRules, RestartKeepsTheFiringAlertAndDoesNotAnnounceItAgain) {
       << "no transition in this run";
 }
 
+TEST_F(DaemonRules, MetricRulesReadOurOwnFamilies) {
+  write_file(dir_ / "rules.yaml",
+             "rules:\n"
+             "  - alert: VaultDown\n"
+             "    metric: {name: vault_up, op: \"==\", threshold: 0}\n"
+             "    labels: {severity: critical}\n"
+             "    annotations: {summary: \"vault_up is {{ $value }}\"}\n");
+  auto d = start();
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->wait_metric("vault_up", 1));
+  vault_.set_state(VaultState::sealed);
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultDown") == "firing"; }, default_deadline,
+                         "VaultDown firing"));
+  EXPECT_EQ(alerts(*d)[0]["annotations"]["summary"], "vault_up is 0");
+  vault_.set_state(VaultState::active);
+  ASSERT_TRUE(wait_until([&] { return alerts(*d).empty(); }, default_deadline, "resolved"));
+}
+
 TEST_F(DaemonRules, BuiltInRulesAreTheDefault) {
   auto d = Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path(), "[]")});
   ASSERT_TRUE(d);

@@ -136,6 +136,11 @@ TEST(RuleModel, NamesAndDefaults) {
   AuditCond windowed;
   windowed.window = 1min;
   EXPECT_FALSE(is_instant(windowed));
+  EXPECT_TRUE(is_own_family("vaultwatch_notifications_total"));
+  EXPECT_TRUE(is_own_family("vault_up"));
+  EXPECT_TRUE(is_own_family("process_resident_memory_bytes"));
+  EXPECT_FALSE(is_own_family("vault_runtime_alloc_bytes")) << "Vault's own telemetry";
+  EXPECT_FALSE(is_own_family("vault_core_unsealed"));
   EXPECT_TRUE(compare(1, CompareOp::ge, 1));
   EXPECT_FALSE(compare(1, CompareOp::ne, 1));
 }
