@@ -23,7 +23,7 @@ const char* const test_rules =
     "rules:\n"
     "  - alert: VaultSealed\n"
     "    health: sealed\n"
-    "    for: 1500ms\n"
+    "    for: 3s\n"  // long enough to see `pending` on a loaded machine
     "    labels: {severity: critical}\n"
     "    annotations:\n"
     "      summary: \"Vault {{ $labels.instance }} is sealed ({{ $value }})\"\n";
