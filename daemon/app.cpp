@@ -1,5 +1,6 @@
 #include "daemon/app.hpp"
 
+#include <boost/asio/ip/host_name.hpp>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -35,6 +36,45 @@ std::optional<Secret> read_token(const config::VaultConfig& v) {
   if (const char* d = std::getenv("CREDENTIALS_DIRECTORY"); d && *d)
     return read_file(std::string(d) + "/vault-token");
   return std::nullopt;
+}
+
+rules::NodeState to_rules_state(vault::NodeState s) {
+  switch (s) {
+    case vault::NodeState::active: return rules::NodeState::active;
+    case vault::NodeState::standby: return rules::NodeState::standby;
+    case vault::NodeState::dr_secondary: return rules::NodeState::dr_secondary;
+    case vault::NodeState::performance_standby: return rules::NodeState::performance_standby;
+    case vault::NodeState::ha_unhealthy: return rules::NodeState::ha_unhealthy;
+    case vault::NodeState::uninitialized: return rules::NodeState::uninitialized;
+    case vault::NodeState::sealed: return rules::NodeState::sealed;
+    case vault::NodeState::removed: return rules::NodeState::removed;
+    case vault::NodeState::other: return rules::NodeState::other;
+    case vault::NodeState::unknown:
+    case vault::NodeState::unreachable: break;
+  }
+  return rules::NodeState::unreachable;
+}
+
+rules::HealthObservation to_observation(const vault::HealthSample& s) {
+  rules::HealthObservation h;
+  h.state = to_rules_state(s.state());
+  h.status = s.status;
+  if (s.body) {
+    h.version = s.body->version;
+    if (s.body->server_time_utc != 0)
+      h.skew_seconds = static_cast<double>(s.body->server_time_utc) - to_unix_seconds(s.at);
+  }
+  return h;
+}
+
+// Whether the audit tailer runs: a path set in the config file is followed even before it
+// exists; the built-in default path is only a guess at where Vault logs, followed only when it
+// (or its directory) is there. The audit_silent rule needs to know too.
+bool audit_tailing_enabled(const config::AuditConfig& a) {
+  if (a.path.empty()) return false;
+  std::error_code ec;
+  return a.path_explicit || std::filesystem::exists(a.path, ec) ||
+         std::filesystem::is_directory(std::filesystem::path(a.path).parent_path(), ec);
 }
 
 }  // namespace
@@ -84,6 +124,18 @@ App::~App() {
   leader_.reset();
   vault_.reset();
   web_security_.reset();
+  rules_.reset();
+}
+
+rules::RuleManagerOptions App::rule_options(const config::Config& c) const {
+  rules::RuleManagerOptions o;
+  o.rules = c.rules;
+  o.engine.external_labels = c.notify.external_labels;
+  o.engine.resend_interval = c.notify.resend_interval;
+  o.engine.audit_enabled = audit_tailing_enabled(c.audit);
+  o.engine.generator_url = generator_url_;
+  o.state_file = c.state_dir.empty() ? std::string() : c.state_dir + "/alerts.json";
+  return o;
 }
 
 result<App::VaultParts> App::build_vault(const config::VaultConfig& v) {
@@ -166,6 +218,17 @@ void App::register_reload_participants() {
     p.commit = [this, shared] { swap_audit(std::move(*shared)); };
     return p;
   });
+  reloader_.add("rules", [this](const config::Config& next, const config::Config& cur) {
+    // Rules were compiled and validated by the config loader; swapping them cannot fail. Alert
+    // state carries over to the rule of the same name (RuleManager::reload).
+    Reloader::Prepared p;
+    if (next.rules == cur.rules && next.notify == cur.notify && next.audit == cur.audit) return p;
+    p.commit = [this, opts = rule_options(next), n = next.rules.size()]() mutable {
+      rules_->reload(std::move(opts));
+      log_->info("alert rules reloaded: rules={}", n);
+    };
+    return p;
+  });
   reloader_.add("vault", [this](const config::Config& next, const config::Config& cur) {
     Reloader::Prepared p;
     if (next.vault == cur.vault) return p;
@@ -183,12 +246,7 @@ void App::register_reload_participants() {
 result<std::unique_ptr<audit::AuditPipeline>> App::make_audit(const config::Config& c) {
   const auto& a = c.audit;
   std::error_code ec;
-  // The built-in default path is only a guess at where Vault logs: follow it only when it (or its
-  // directory) is there. A path set in the config file is followed even before it exists.
-  const bool enabled = !a.path.empty() &&
-                       (a.path_explicit || std::filesystem::exists(a.path, ec) ||
-                        std::filesystem::is_directory(std::filesystem::path(a.path).parent_path(), ec));
-  if (!enabled) {
+  if (!audit_tailing_enabled(a)) {
     if (!a.path.empty()) log_->info("audit log tailing off: default path {} not present", a.path);
     return std::unique_ptr<audit::AuditPipeline>();
   }
@@ -248,6 +306,17 @@ std::vector<StartupProblem> App::start() {
                                            [this](const http::StringRequest& r) { return router_(r); });
   if (auto r = server_->start(); !r) return {{false, r.error().message}};
 
+  // Alert rules: started before the pollers so that the first health poll is evaluated.
+  generator_url_ = "http://" + boost::asio::ip::host_name() + ":" +
+                   std::to_string(server_->local_endpoint().port()) + "/api/v1/alerts";
+  rules_ = std::make_unique<rules::RuleManager>(
+      ioc_.get_executor(), rule_options(cfg_), logging_.get("rules"),
+      [this](std::vector<AlertNotification> n) { on_notifications(std::move(n)); });
+  telemetry_.add(rules_->collector());
+  web::add_alerts_route(router_, [this] { return rules_->alerts_json(); });
+  rules_->start();
+  log_->info("alert rules loaded: rules={} sources={}", cfg_.rules.size(), cfg_.rule_sources.size());
+
   auto parts = build_vault(cfg_.vault);
   if (!parts) return {{true, parts.error().message}};
   swap_vault(std::move(*parts));
@@ -301,6 +370,7 @@ void App::stop() {
   if (health_) health_->stop();
   if (leader_) leader_->stop();
   if (audit_) audit_->stop();  // saves the audit checkpoint
+  if (rules_) rules_->stop();    // saves the alert state
   ioc_.stop();
 }
 
@@ -362,10 +432,18 @@ void App::on_health(const vault::HealthSample& s) {
     last_state_ = s.state();
     notifier_.status(status_line());
   }
+  if (rules_) {
+    rules_->on_health(to_observation(s));
+    // Metric rules on our own families (vaultwatch_*, process_*, vault_up, ...) are evaluated
+    // at the health poll's pace; collected only when some rule reads them.
+    if (const auto& names = rules_->engine().self_metric_names(); !names.empty())
+      rules_->on_metrics(rules::MetricSource::self, rules::samples_from(telemetry_.collect(), names));
+  }
 }
 
 void App::on_leader(const vault::LeaderSample& s) {
   node_state_->update(s);
+  if (rules_) rules_->on_leader({s.body ? s.body->leader_address : std::string()});
   if (leader_tracker_.observe(s)) {
     telemetry_.leader().changes.Increment();
     telemetry_.leader().last_change.Set(to_unix_seconds(s.at));
@@ -457,12 +535,46 @@ void App::sample_rates() {
   });
 }
 
-std::vector<web::AlertView> App::alerts() const { return {}; }
+std::vector<web::AlertView> App::alerts() const {
+  std::vector<web::AlertView> out;
+  if (!rules_) return out;
+  for (const auto& [labels, a] : rules_->engine().alerts()) {
+    if (a.state == AlertState::inactive) continue;  // resolved, still being re-sent
+    web::AlertView v;
+    v.labels = a.labels;
+    v.annotations = a.annotations;
+    v.state = to_string(a.state);
+    v.active_at = a.active_at;
+    v.value = a.value;
+    if (a.last_event)
+      for (const auto& field : {"time", "type", "operation", "path", "display_name", "entity_id", "policies",
+                                "remote_address", "namespace", "error"})
+        v.last_event[field] = rules::audit_event_field(*a.last_event, field);
+    out.push_back(std::move(v));
+  }
+  // Firing first, then by when they became active.
+  std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+    if (x.state != y.state) return x.state == "firing";
+    return x.active_at < y.active_at;
+  });
+  return out;
+}
 
-void App::on_audit_event(const AuditEvent&) {
-  // Every decoded entry that is neither the test probe nor an ignored identity arrives here,
-  // already counted into the SPEC §4.4 metrics by the audit pipeline. The rules engine
-  // (evaluated per event, SPEC §5) hooks in here.
+// The audit pipeline's sink: every decoded entry that is neither the test probe nor an ignored
+// identity, already counted into the SPEC §4.4 metrics. Rules are evaluated per event (SPEC §5).
+void App::on_audit_event(const AuditEvent& e) {
+  if (rules_) rules_->on_audit_event(e);
+}
+
+// Until the notifier (lib/notify) is wired, notifications are only logged.
+void App::on_notifications(std::vector<AlertNotification> n) {
+  for (const auto& a : n) {
+    std::string labels;
+    for (const auto& [k, v] : a.labels) labels += (labels.empty() ? "" : ",") + k + "=\"" + v + "\"";
+    log_->debug("alert notification: status={} change={} starts_at={} ends_at={} labels={{{}}}",
+                a.resolved ? "resolved" : "firing", a.state_change, format_rfc3339_ms(a.starts_at),
+                format_rfc3339_ms(a.ends_at), labels);
+  }
 }
 
 boost::asio::ip::tcp::endpoint App::listen_endpoint() const {

@@ -19,6 +19,7 @@
 #include "daemon/systemd_notify.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "rules/rule_manager.hpp"
 #include "telemetry/telemetry.hpp"
 #include "vault/health_poller.hpp"
 #include "vault/node_state_collector.hpp"
@@ -91,6 +92,8 @@ class App {
   result<std::unique_ptr<audit::AuditPipeline>> make_audit(const config::Config& c);
   void swap_audit(std::unique_ptr<audit::AuditPipeline> next);
   void on_audit_event(const AuditEvent& e);
+  void on_notifications(std::vector<AlertNotification> n);
+  rules::RuleManagerOptions rule_options(const config::Config& c) const;
   void install_signals();
   std::string status_line() const;
 
@@ -109,6 +112,8 @@ class App {
   std::unique_ptr<vault::HealthPoller> health_;
   std::unique_ptr<vault::LeaderPoller> leader_;
   std::unique_ptr<audit::AuditPipeline> audit_;
+  std::unique_ptr<rules::RuleManager> rules_;
+  std::string generator_url_;
   http::Router router_;
   std::unique_ptr<web::WebSecurity> web_security_;  // outlives server_ (its sessions use it)
   std::unique_ptr<http::Server> server_;

@@ -36,8 +36,11 @@ int run_daemon(const DaemonFlags& flags) {
     auto more = check_runtime_files(loaded.config);
     loaded.problems.insert(loaded.problems.end(), more.begin(), more.end());
     if (loaded.problems.empty()) {
-      std::printf("%s: configuration is valid\n",
-                  opts.config_path.empty() ? "<built-in defaults>" : opts.config_path.c_str());
+      std::string sources;
+      for (const auto& src : loaded.config.rule_sources) sources += (sources.empty() ? "" : ", ") + src;
+      std::printf("%s: configuration is valid (%zu alert rules from %s)\n",
+                  opts.config_path.empty() ? "<built-in defaults>" : opts.config_path.c_str(),
+                  loaded.config.rules.size(), sources.c_str());
       return exit_ok;
     }
     print_problems(loaded.problems);

@@ -9,6 +9,7 @@
 
 #include "core/duration.hpp"
 #include "http/tls.hpp"
+#include "rules/rule.hpp"
 
 namespace vw::config {
 
@@ -113,6 +114,10 @@ struct Config {
   VaultConfig vault;
   AuditConfig audit;
   std::vector<std::string> rules_files = {"/etc/vaultwatch/rules.d/*.yaml"};
+  /// The rule set in force (SPEC §5): inline `rules:` plus every file `rules_files` matched, or
+  /// the built-in set (config/rules.yaml, compiled in) when neither gives anything.
+  std::vector<rules::Rule> rules;
+  std::vector<std::string> rule_sources;  // files the rules came from; "<built-in>" for the defaults
   NotifyConfig notify;
   ServerConfig server;
   std::string state_dir = "/var/lib/vaultwatch";

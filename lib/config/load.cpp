@@ -1,10 +1,15 @@
 #include "config/load.hpp"
 
+#include <glob.h>
+
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "config/builtin_rules.hpp"
+#include "config/rules_reader.hpp"
 #include "config/yaml_reader.hpp"
 #include "core/glob.hpp"
 #include "http/server.hpp"
@@ -213,6 +218,92 @@ void read_log(MapReader& r, LogConfig& l) {
     r.ctx().error(r.node("format"), r.path_of("format"), "must be text or json");
 }
 
+std::optional<std::string> read_text(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = std::string("cannot read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Inline `rules:`, then each `rules_files` pattern in order (globs relative to the config file's
+// directory; the entry `builtin` stands for the built-in set); the built-in set when all of that
+// gives no rule source at all.
+void read_rules(MapReader& top, const std::string& file, Config& c) {
+  auto& ctx = top.ctx();
+  RuleSetReader reader(c.notify.external_labels);
+  bool any_source = false;
+  if (top.present("rules")) {
+    auto n = top.node("rules");
+    any_source = n.IsSequence() && n.size() > 0;
+    reader.read_list(ctx, n, "rules");
+    if (any_source) c.rule_sources.push_back(file.empty() ? "<config>" : file);
+  }
+  auto read_builtin = [&] {
+    Context bctx(std::string(builtin_rules_name), *ctx.diagnostics(), ctx.env());
+    reader.read_document(bctx, builtin_rules_yaml());
+    c.rule_sources.push_back("<built-in>");
+  };
+  const auto base = file.empty() ? std::filesystem::path() : std::filesystem::path(file).parent_path();
+  auto files_node = top.node("rules_files");
+  for (std::size_t i = 0; i < c.rules_files.size(); ++i) {
+    const std::string& pattern = c.rules_files[i];
+    const std::string at = "rules_files[" + std::to_string(i) + "]";
+    const YAML::Node pos = files_node.IsSequence() && i < files_node.size() ? files_node[i] : files_node;
+    if (pattern == "builtin") {
+      read_builtin();
+      any_source = true;
+      continue;
+    }
+    std::filesystem::path p(pattern);
+    if (p.is_relative() && !base.empty()) p = base / p;
+    std::vector<std::string> matched;
+    if (pattern.find_first_of("*?[") == std::string::npos) {
+      std::error_code ec;
+      if (!std::filesystem::exists(p, ec)) {
+        ctx.error(pos, at, "no such file: " + p.string());
+        continue;
+      }
+      matched.push_back(p.string());
+    } else {
+      // A directory that does not exist matches nothing (the default rules.d is optional);
+      // one that cannot be read is a problem worth reporting.
+      static thread_local std::string glob_problem;
+      glob_problem.clear();
+      glob_t g{};
+      int rc = ::glob(p.c_str(), 0,
+                      [](const char* epath, int eerrno) {
+                        if (eerrno != ENOENT && eerrno != ENOTDIR && glob_problem.empty())
+                          glob_problem = std::string(epath) + ": " + std::strerror(eerrno);
+                        return 0;
+                      },
+                      &g);
+      if (rc == 0)
+        for (std::size_t k = 0; k < g.gl_pathc; ++k) matched.emplace_back(g.gl_pathv[k]);
+      globfree(&g);
+      if (!glob_problem.empty())
+        ctx.error(pos, at, "cannot expand \"" + p.string() + "\": " + glob_problem);
+    }
+    for (const auto& f : matched) {
+      std::string why;
+      auto text = read_text(f, why);
+      if (!text) {
+        ctx.error(pos, at, f + ": " + why);
+        continue;
+      }
+      Context fctx(f, *ctx.diagnostics(), ctx.env());
+      reader.read_document(fctx, *text);
+      c.rule_sources.push_back(f);
+      any_source = true;
+    }
+  }
+  if (!any_source) read_builtin();
+  c.rules = std::move(reader.rules());
+}
+
 LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvLookup& env) {
   LoadResult out;
   out.config.source = file;
@@ -225,16 +316,12 @@ LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvL
     top.map("vault", [&](MapReader& r) { read_vault(r, c.vault); });
     top.map("audit", [&](MapReader& r) { read_audit(r, c.audit); });
     top.str_list("rules_files", c.rules_files);
-    if (top.present("rules")) {
-      auto rules = top.node("rules");
-      if (!rules.IsSequence()) ctx.error(rules, "rules", "must be a list");
-      else if (rules.size() > 0)
-        ctx.error(rules, "rules", "inline rules are not supported by this build yet");
-    }
     top.map("notify", [&](MapReader& r) { read_notify(r, c.notify); });
     top.map("server", [&](MapReader& r) { read_server(r, c.server); });
     top.str("state_dir", c.state_dir);
     top.map("log", [&](MapReader& r) { read_log(r, c.log); });
+    // Rules last: their templates are checked against notify.external_labels.
+    read_rules(top, file, c);
   }
   return out;
 }
@@ -266,15 +353,14 @@ LoadResult load_string(std::string_view yaml, const std::string& file_name, cons
 }
 
 LoadResult load_file(const std::string& path, const EnvLookup& env) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string why;
+  auto text = read_text(path, why);
+  if (!text) {
     LoadResult out;
-    out.diagnostics.push_back(Diagnostic{path, 0, 0, "", std::string("cannot read: ") + std::strerror(errno)});
+    out.diagnostics.push_back(Diagnostic{path, 0, 0, "", why});
     return out;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return load_string(ss.str(), path, env);
+  return load_string(*text, path, env);
 }
 
 }  // namespace vw::config

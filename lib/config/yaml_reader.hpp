@@ -37,6 +37,8 @@ class Context {
   const EnvLookup& env() const { return env_; }
   const std::string& file() const { return file_; }
   std::size_t error_count() const { return out_.size(); }
+  /// Where this context's problems go (shared with contexts for other files).
+  Diagnostics* diagnostics() { return &out_; }
 
  private:
   std::string file_;

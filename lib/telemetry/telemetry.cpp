@@ -123,7 +123,9 @@ void Telemetry::remove(const std::shared_ptr<prometheus::Collectable>& c) {
   std::erase(collectables_, c);
 }
 
-std::string Telemetry::render() const {
+std::string Telemetry::render() const { return prometheus::TextSerializer{}.Serialize(collect()); }
+
+std::vector<prometheus::MetricFamily> Telemetry::collect() const {
   std::vector<prometheus::MetricFamily> families;
   for (const auto& c : collectables_) {
     auto f = c->Collect();
@@ -134,7 +136,7 @@ std::string Telemetry::render() const {
   std::erase_if(families, [](const auto& f) { return f.metric.empty(); });
   std::stable_sort(families.begin(), families.end(),
                    [](const auto& a, const auto& b) { return a.name < b.name; });
-  return prometheus::TextSerializer{}.Serialize(families);
+  return families;
 }
 
 }  // namespace vw::telemetry

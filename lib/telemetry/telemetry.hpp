@@ -40,6 +40,8 @@ class Telemetry {
 
   /// Text format 0.0.4 of everything registered, families sorted by name.
   std::string render() const;
+  /// The same families as values (metric rules on our own series read them).
+  std::vector<prometheus::MetricFamily> collect() const;
 
   vault::PollMetrics& poll() { return poll_; }
   const std::map<std::string, vault::PollRecord>& poll_records() const { return poll_.records; }

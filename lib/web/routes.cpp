@@ -35,15 +35,20 @@ void add_core_routes(http::Router& router, Sources s) {
     return http::make_response(req, bhttp::status::ok, "application/json",
                                render_status_json(status(), std::chrono::system_clock::now()));
   });
-  router.add(bhttp::verb::get, "/api/v1/alerts", [alerts = s.alerts](const http::StringRequest& req) {
-    return http::make_response(req, bhttp::status::ok, "application/json", render_alerts_json(alerts()));
-  });
   router.add(bhttp::verb::get, "/", [status = s.status](const http::StringRequest& req) {
     auto res = http::make_response(req, bhttp::status::ok, "text/html; charset=utf-8",
                                    render_status_html(status(), std::chrono::system_clock::now()));
     // The page is self-contained: forbid anything it does not need.
     res.set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     res.set("X-Content-Type-Options", "nosniff");
+    return res;
+  });
+}
+
+void add_alerts_route(http::Router& router, std::function<std::string()> render) {
+  router.add(bhttp::verb::get, "/api/v1/alerts", [render = std::move(render)](const http::StringRequest& req) {
+    auto res = http::make_response(req, bhttp::status::ok, "application/json", render());
+    res.set(bhttp::field::cache_control, "no-store");
     return res;
   });
 }

@@ -17,14 +17,17 @@ struct Sources {
   std::function<std::string()> reload;
   /// The daemon's state for GET / and GET /api/v1/status.
   std::function<StatusSnapshot()> status;
-  /// Pending and firing alerts for GET /api/v1/alerts.
+  /// Pending and firing alerts for the status page (GET /api/v1/alerts is add_alerts_route).
   std::function<std::vector<AlertView>()> alerts;
 };
 
 inline constexpr const char* prometheus_text_content_type = "text/plain; version=0.0.4; charset=utf-8";
 
 /// GET /metrics (gzip when the client accepts it), GET /healthz, GET /readyz, POST /-/reload,
-/// GET /api/v1/status, GET /api/v1/alerts and the HTML status page GET /.
+/// GET /api/v1/status and the HTML status page GET /.
 void add_core_routes(http::Router& router, Sources sources);
+
+/// GET /api/v1/alerts (SPEC §3): `render` returns the JSON body (rules::alerts_api_json).
+void add_alerts_route(http::Router& router, std::function<std::string()> render);
 
 }  // namespace vw::web

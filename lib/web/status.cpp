@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cmath>
 #include <cstdio>
 
 #include "core/duration.hpp"
@@ -15,20 +14,6 @@ namespace {
 
 ojson time_or_null(const std::optional<SysTime>& t) {
   return t ? ojson(format_rfc3339_ms(*t)) : ojson(nullptr);
-}
-
-ojson alert_json(const AlertView& a) {
-  ojson j;
-  j["labels"] = a.labels;
-  j["annotations"] = a.annotations;
-  j["state"] = a.state;
-  j["activeAt"] = format_rfc3339_ms(a.active_at);
-  // Prometheus' /api/v1/alerts gives the value as a string (it may be NaN or +Inf).
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", a.value);
-  j["value"] = std::isnan(a.value) ? "NaN" : std::string(buf);
-  if (!a.last_event.empty()) j["lastEvent"] = a.last_event;
-  return j;
 }
 
 std::string html_escape(std::string_view s) {
@@ -139,14 +124,6 @@ std::string render_status_json(const StatusSnapshot& s, SysTime now) {
   std::size_t firing = 0, pending = 0;
   for (const auto& al : s.alerts) (al.state == "firing" ? firing : pending)++;
   j["alerts"] = {{"firing", firing}, {"pending", pending}};
-  return j.dump(2) + "\n";
-}
-
-std::string render_alerts_json(const std::vector<AlertView>& alerts) {
-  ojson arr = ojson::array();
-  for (const auto& a : alerts) arr.push_back(alert_json(a));
-  ojson j;
-  j["alerts"] = arr;
   return j.dump(2) + "\n";
 }
 

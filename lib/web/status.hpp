@@ -62,7 +62,7 @@ struct ReceiverStatus {
   std::string last_error;
 };
 
-/// One pending or firing alert, as /api/v1/alerts shows it.
+/// One pending or firing alert, as the status page shows it.
 struct AlertView {
   Labels labels;
   Labels annotations;
@@ -91,8 +91,6 @@ struct StatusSnapshot {
 
 /// JSON for GET /api/v1/status (alerts are not repeated there: see /api/v1/alerts).
 std::string render_status_json(const StatusSnapshot& s, SysTime now);
-/// JSON for GET /api/v1/alerts: {"alerts":[...]}.
-std::string render_alerts_json(const std::vector<AlertView>& alerts);
 /// The HTML status page: no JavaScript, no external assets, refreshes itself every 10 s.
 std::string render_status_html(const StatusSnapshot& s, SysTime now);
 

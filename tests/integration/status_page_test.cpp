@@ -47,7 +47,9 @@ TEST_F(StatusPage, StatusApiReportsVaultStateAndPolls) {
 TEST_F(StatusPage, AlertsApiIsAlwaysAnArray) {
   auto r = daemon_->get("/api/v1/alerts");
   ASSERT_EQ(r.status, 200);
-  EXPECT_TRUE(nlohmann::json::parse(r.body)["alerts"].is_array());
+  auto j = nlohmann::json::parse(r.body);
+  EXPECT_EQ(j["status"], "success");
+  EXPECT_TRUE(j["data"]["alerts"].is_array());
 }
 
 TEST_F(StatusPage, HtmlPageIsSelfContained) {

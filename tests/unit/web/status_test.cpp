@@ -60,17 +60,6 @@ TEST(StatusJson, HasTheFieldsOperatorsAndScriptsNeed) {
   EXPECT_EQ(j["alerts"]["firing"], 1);
 }
 
-TEST(AlertsJson, FollowsPrometheusShape) {
-  auto j = nlohmann::json::parse(render_alerts_json(sample().alerts));
-  ASSERT_EQ(j["alerts"].size(), 1u);
-  const auto& a = j["alerts"][0];
-  EXPECT_EQ(a["labels"]["alertname"], "VaultRootTokenUsed");
-  EXPECT_EQ(a["state"], "firing");
-  EXPECT_EQ(a["activeAt"], "2026-11-28T11:58:00.000Z");
-  EXPECT_EQ(a["value"], "1");
-  EXPECT_EQ(a["lastEvent"]["display_name"], "root");
-}
-
 TEST(StatusHtml, ShowsStateAlertsAuditAndReceiversWithoutScript) {
   auto h = render_status_html(sample(), *parse_rfc3339("2026-11-28T12:00:00Z"));
   EXPECT_THAT(h, HasSubstr("<span class=\"badge bad\">sealed</span>"));

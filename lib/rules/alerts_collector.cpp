@@ -1,0 +1,102 @@
+#include "rules/alerts_collector.hpp"
+
+#include <prometheus/client_metric.h>
+#include <prometheus/metric_family.h>
+
+namespace vw::rules {
+
+void AlertsCollector::declare_rules(const std::vector<Rule>& rules) {
+  for (const auto& r : rules)
+    for (const char* to : {"pending", "firing", "inactive"}) transitions_.try_emplace({r.alert, to}, 0);
+}
+
+void AlertsCollector::count_transition(const Transition& t) {
+  ++transitions_[{t.alertname, to_string(t.to)}];
+}
+
+void AlertsCollector::refresh(const Engine& engine) {
+  active_.clear();
+  for (const auto& [labels, a] : engine.alerts()) {
+    if (a.state == AlertState::inactive) continue;
+    auto sev = labels.find("severity");
+    ++active_[{a.alertname, sev == labels.end() ? std::string() : sev->second, to_string(a.state)}];
+  }
+}
+
+std::vector<prometheus::MetricFamily> AlertsCollector::Collect() const {
+  using prometheus::ClientMetric;
+  using prometheus::MetricFamily;
+  using prometheus::MetricType;
+  std::vector<MetricFamily> out;
+  MetricFamily alerts{"vaultwatch_alerts",
+                      "Pending and firing alert instances by rule, severity and state (like ALERTS).",
+                      MetricType::Gauge, {}};
+  for (const auto& [key, n] : active_) {
+    ClientMetric m;
+    m.label = {{"alertname", std::get<0>(key)}, {"alertstate", std::get<2>(key)},
+               {"severity", std::get<1>(key)}};
+    m.gauge.value = static_cast<double>(n);
+    alerts.metric.push_back(std::move(m));
+  }
+  out.push_back(std::move(alerts));
+  MetricFamily tr{"vaultwatch_alert_transitions_total",
+                  "Alert state transitions by rule and new state (pending, firing, inactive).",
+                  MetricType::Counter, {}};
+  for (const auto& [key, n] : transitions_) {
+    ClientMetric m;
+    m.label = {{"alertname", key.first}, {"to", key.second}};
+    m.counter.value = static_cast<double>(n);
+    tr.metric.push_back(std::move(m));
+  }
+  out.push_back(std::move(tr));
+  MetricFamily wf{"vaultwatch_alert_state_write_failures_total",
+                  "Failed writes of the alert state file in state_dir.", MetricType::Counter, {}};
+  ClientMetric m;
+  m.counter.value = static_cast<double>(write_failures_);
+  wf.metric.push_back(std::move(m));
+  out.push_back(std::move(wf));
+  return out;
+}
+
+std::vector<MetricSample> samples_from(const std::vector<prometheus::MetricFamily>& families,
+                                       const std::set<std::string>& wanted) {
+  std::vector<MetricSample> out;
+  for (const auto& f : families) {
+    if (!wanted.count(f.name) && !wanted.count(f.name + "_bucket") && !wanted.count(f.name + "_sum") &&
+        !wanted.count(f.name + "_count"))
+      continue;
+    for (const auto& m : f.metric) {
+      Labels l;
+      for (const auto& lp : m.label) l[lp.name] = lp.value;
+      switch (f.type) {
+        case prometheus::MetricType::Counter: out.push_back({f.name, l, m.counter.value}); break;
+        case prometheus::MetricType::Gauge: out.push_back({f.name, l, m.gauge.value}); break;
+        case prometheus::MetricType::Untyped: out.push_back({f.name, l, m.untyped.value}); break;
+        case prometheus::MetricType::Histogram: {
+          for (const auto& b : m.histogram.bucket) {
+            Labels bl = l;
+            bl["le"] = format_value(b.upper_bound);
+            out.push_back({f.name + "_bucket", std::move(bl), static_cast<double>(b.cumulative_count)});
+          }
+          out.push_back({f.name + "_sum", l, m.histogram.sample_sum});
+          out.push_back({f.name + "_count", l, static_cast<double>(m.histogram.sample_count)});
+          break;
+        }
+        case prometheus::MetricType::Summary: {
+          for (const auto& q : m.summary.quantile) {
+            Labels ql = l;
+            ql["quantile"] = format_value(q.quantile);
+            out.push_back({f.name, std::move(ql), q.value});
+          }
+          out.push_back({f.name + "_sum", l, m.summary.sample_sum});
+          out.push_back({f.name + "_count", l, static_cast<double>(m.summary.sample_count)});
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace vw::rules

@@ -1,0 +1,46 @@
+#pragma once
+// SPEC §4.5 alert metrics, rebuilt at every scrape from what the RuleManager last recorded:
+//   vaultwatch_alerts{alertname,severity,alertstate}   pending/firing instances (like ALERTS;
+//                                                      several group_by instances add up)
+//   vaultwatch_alert_transitions_total{alertname,to}   to = pending, firing, inactive
+//   vaultwatch_alert_state_write_failures_total        state_dir writes that failed
+// A custom Collectable (not registry gauges) so that an alert that goes away leaves no stale
+// series. Not thread-safe: the manager updates it and /metrics collects it on the io thread.
+#include <prometheus/collectable.h>
+#include <prometheus/metric_family.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "rules/engine.hpp"
+
+namespace vw::rules {
+
+class AlertsCollector : public prometheus::Collectable {
+ public:
+  /// Every rule starts with its transition counters at 0 (so rate() works from the start).
+  void declare_rules(const std::vector<Rule>& rules);
+  void count_transition(const Transition& t);
+  /// Recounts the pending/firing instances.
+  void refresh(const Engine& engine);
+  void count_write_failure() { ++write_failures_; }
+
+  std::vector<prometheus::MetricFamily> Collect() const override;
+
+ private:
+  std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> active_;  // name, severity, state
+  std::map<std::pair<std::string, std::string>, std::uint64_t> transitions_;          // name, to
+  std::uint64_t write_failures_ = 0;
+};
+
+/// Our own families as metric-rule input (MetricSource::self): counters, gauges and untyped
+/// under their names; histograms and summaries as _bucket{le}/quantile, _sum and _count. Only
+/// families that give one of `wanted` (sample names) are converted.
+std::vector<MetricSample> samples_from(const std::vector<prometheus::MetricFamily>& families,
+                                       const std::set<std::string>& wanted);
+
+}  // namespace vw::rules

@@ -1,0 +1,323 @@
+#include "rules/rule.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "core/time.hpp"
+
+namespace vw::rules {
+
+// ---- Regex --------------------------------------------------------------------------------
+
+result<Regex> Regex::compile(std::string pattern) {
+  try {
+    auto re = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
+    Regex r;
+    r.pattern_ = std::move(pattern);
+    r.re_ = std::move(re);
+    return r;
+  } catch (const std::regex_error& e) {
+    return make_error("bad regex \"" + pattern + "\": " + e.what());
+  }
+}
+
+bool Regex::match(std::string_view s) const {
+  return re_ && std::regex_match(s.begin(), s.end(), *re_);
+}
+
+// ---- Cidr ---------------------------------------------------------------------------------
+
+namespace {
+
+// Parses an address into 16 bytes; IPv4 (and IPv4-mapped IPv6) as 4 bytes in front.
+bool parse_ip(std::string_view text, bool& v6, std::uint8_t out[16]) {
+  std::string s(text);
+  // Vault logs remote_address without a port, but tolerate "[v6]" brackets.
+  if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
+  std::memset(out, 0, 16);
+  if (inet_pton(AF_INET, s.c_str(), out) == 1) {
+    v6 = false;
+    return true;
+  }
+  std::uint8_t buf[16];
+  if (inet_pton(AF_INET6, s.c_str(), buf) != 1) return false;
+  static const std::uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::memcmp(buf, mapped, 12) == 0) {
+    v6 = false;
+    std::memcpy(out, buf + 12, 4);
+    return true;
+  }
+  v6 = true;
+  std::memcpy(out, buf, 16);
+  return true;
+}
+
+}  // namespace
+
+result<Cidr> Cidr::parse(std::string_view text) {
+  const auto bad = [&](const std::string& why) {
+    return make_error("bad CIDR \"" + std::string(text) + "\": " + why);
+  };
+  Cidr c;
+  c.text_ = std::string(text);
+  auto slash = text.find('/');
+  std::string_view addr = text.substr(0, slash);
+  if (!parse_ip(addr, c.v6_, c.bytes_)) return bad("not an IPv4 or IPv6 address");
+  const unsigned max = c.v6_ ? 128 : 32;
+  c.prefix_ = max;
+  if (slash != std::string_view::npos) {
+    std::string_view len = text.substr(slash + 1);
+    unsigned n = 0;
+    auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
+    if (len.empty() || ec != std::errc{} || p != len.data() + len.size() || n > max)
+      return bad("prefix length must be 0-" + std::to_string(max));
+    c.prefix_ = n;
+  }
+  // Host bits set ("10.1.2.3/8") are a typo more often than not: reject, as Go's ParseCIDR
+  // users expect the network address.
+  for (unsigned bit = c.prefix_; bit < max; ++bit)
+    if (c.bytes_[bit / 8] & (0x80u >> (bit % 8)))
+      return bad("host bits are set; did you mean the network address?");
+  return c;
+}
+
+bool Cidr::contains(std::string_view address) const {
+  bool v6 = false;
+  std::uint8_t ip[16];
+  if (!parse_ip(address, v6, ip) || v6 != v6_) return false;
+  unsigned full = prefix_ / 8, rest = prefix_ % 8;
+  if (std::memcmp(ip, bytes_, full) != 0) return false;
+  if (rest == 0) return true;
+  std::uint8_t mask = static_cast<std::uint8_t>(0xff00u >> rest);
+  return (ip[full] & mask) == (bytes_[full] & mask);
+}
+
+// ---- names --------------------------------------------------------------------------------
+
+namespace {
+struct HealthName {
+  HealthCondition c;
+  const char* name;
+};
+constexpr HealthName health_names[] = {
+    {HealthCondition::unreachable, "unreachable"},
+    {HealthCondition::uninitialized, "uninitialized"},
+    {HealthCondition::sealed, "sealed"},
+    {HealthCondition::standby, "standby"},
+    {HealthCondition::performance_standby, "performance_standby"},
+    {HealthCondition::dr_secondary, "dr_secondary"},
+    {HealthCondition::ha_unhealthy, "ha_unhealthy"},
+    {HealthCondition::removed, "removed"},
+    {HealthCondition::not_active, "not_active"},
+    {HealthCondition::leader_changed, "leader_changed"},
+    {HealthCondition::version_changed, "version_changed"},
+    {HealthCondition::clock_skew, "clock_skew"},
+};
+}  // namespace
+
+const char* to_string(HealthCondition c) {
+  for (const auto& h : health_names)
+    if (h.c == c) return h.name;
+  return "unreachable";
+}
+
+std::optional<HealthCondition> parse_health_condition(std::string_view s) {
+  for (const auto& h : health_names)
+    if (s == h.name) return h.c;
+  return std::nullopt;
+}
+
+bool is_event_condition(HealthCondition c) {
+  return c == HealthCondition::leader_changed || c == HealthCondition::version_changed;
+}
+
+const char* to_string(CompareOp op) {
+  switch (op) {
+    case CompareOp::gt: return ">";
+    case CompareOp::ge: return ">=";
+    case CompareOp::lt: return "<";
+    case CompareOp::le: return "<=";
+    case CompareOp::eq: return "==";
+    case CompareOp::ne: return "!=";
+  }
+  return ">";
+}
+
+std::optional<CompareOp> parse_compare_op(std::string_view s) {
+  for (auto op : {CompareOp::gt, CompareOp::ge, CompareOp::lt, CompareOp::le, CompareOp::eq,
+                  CompareOp::ne})
+    if (s == to_string(op)) return op;
+  return std::nullopt;
+}
+
+bool compare(double v, CompareOp op, double t) {
+  switch (op) {
+    case CompareOp::gt: return v > t;
+    case CompareOp::ge: return v >= t;
+    case CompareOp::lt: return v < t;
+    case CompareOp::le: return v <= t;
+    case CompareOp::eq: return v == t;
+    case CompareOp::ne: return v != t;
+  }
+  return false;
+}
+
+ConditionKind kind_of(const Condition& c) { return static_cast<ConditionKind>(c.index()); }
+
+const char* to_string(ConditionKind k) {
+  switch (k) {
+    case ConditionKind::health: return "health";
+    case ConditionKind::metric: return "metric";
+    case ConditionKind::audit: return "audit";
+    case ConditionKind::audit_silent: return "audit_silent";
+    case ConditionKind::secret_age: return "secret_age";
+    case ConditionKind::token_ttl: return "token_ttl";
+  }
+  return "health";
+}
+
+bool is_instant(const Condition& c) {
+  if (auto* h = std::get_if<HealthCond>(&c)) return is_event_condition(h->what);
+  if (auto* a = std::get_if<AuditCond>(&c)) return a->window == Duration::zero();
+  return false;
+}
+
+Duration default_keep_firing_for(const Condition& c) {
+  if (std::holds_alternative<AuditCond>(c)) return 15min;
+  if (auto* h = std::get_if<HealthCond>(&c); h && is_event_condition(h->what)) return 15min;
+  return Duration::zero();
+}
+
+bool is_own_family(std::string_view n) {
+  if (n.starts_with("vaultwatch_") || n.starts_with("process_")) return true;
+  static const char* const node_state[] = {
+      "vault_health_up", "vault_health_status_code", "vault_up", "vault_initialized", "vault_sealed",
+      "vault_standby", "vault_performance_standby", "vault_replication_dr_mode",
+      "vault_replication_performance_mode", "vault_info", "vault_server_time_skew_seconds",
+      "vault_ha_connection_healthy", "vault_last_request_forwarding_heartbeat_seconds",
+      "vault_is_leader"};
+  for (const char* x : node_state)
+    if (n == x) return true;
+  return false;
+}
+
+bool valid_label_name(std::string_view s) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+              (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool valid_metric_name(std::string_view s) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+              (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// ---- audit matching ------------------------------------------------------------------------
+
+namespace {
+
+bool contains_icase(std::string_view hay, std::string_view needle) {
+  if (needle.empty()) return true;
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; };
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                        [&](char a, char b) { return lower(a) == lower(b); });
+  return it != hay.end();
+}
+
+bool in(const std::vector<std::string>& set, std::string_view v) {
+  return std::find(set.begin(), set.end(), v) != set.end();
+}
+
+std::string_view namespace_of(const AuditEvent& e) {
+  std::string_view p = e.namespace_path;
+  while (!p.empty() && p.back() == '/') p.remove_suffix(1);
+  return p.empty() ? std::string_view("root") : p;
+}
+
+}  // namespace
+
+bool AuditMatch::empty() const {
+  return types.empty() && paths.empty() && operations.empty() && policies.empty() &&
+         errors.empty() && display_names.empty() && mount_types.empty() && remotes.empty() &&
+         namespaces.empty();
+}
+
+// Cheapest and most selective tests first: most entries fail on type or path.
+bool AuditMatch::matches(const AuditEvent& e) const {
+  if (!types.empty() && std::find(types.begin(), types.end(), e.type) == types.end()) return false;
+  if (!paths.empty() && !match_any(paths, e.path)) return false;
+  if (!operations.empty() && !in(operations, e.operation)) return false;
+  if (!mount_types.empty() && !in(mount_types, e.mount_type)) return false;
+  if (!policies.empty()) {
+    bool any = false;
+    for (const auto& p : e.policies) any = any || in(policies, p);
+    if (!any) return false;
+  }
+  if (!errors.empty()) {
+    if (e.error.empty()) return false;
+    bool any = false;
+    for (const auto& s : errors) any = any || contains_icase(e.error, s);
+    if (!any) return false;
+  }
+  if (!display_names.empty() && !match_any(display_names, e.display_name)) return false;
+  if (!remotes.empty()) {
+    bool any = false;
+    for (const auto& c : remotes) any = any || c.contains(e.remote_address);
+    if (!any) return false;
+  }
+  if (!namespaces.empty()) {
+    auto ns = namespace_of(e);
+    bool any = false;
+    for (const auto& n : namespaces) {
+      std::string_view want = n;
+      while (!want.empty() && want.back() == '/') want.remove_suffix(1);
+      if (want.empty()) want = "root";
+      any = any || want == ns || (!e.namespace_id.empty() && want == e.namespace_id);
+    }
+    if (!any) return false;
+  }
+  return true;
+}
+
+const std::vector<std::string>& audit_event_fields() {
+  static const std::vector<std::string> fields = {
+      "time",         "type",      "operation", "path",           "mount_point", "mount_type",
+      "display_name", "entity_id", "policies",  "remote_address", "namespace",   "error"};
+  return fields;
+}
+
+std::string audit_event_field(const AuditEvent& e, std::string_view f) {
+  if (f == "path") return e.path;
+  if (f == "operation") return e.operation;
+  if (f == "display_name") return e.display_name;
+  if (f == "remote_address") return e.remote_address;
+  if (f == "mount_point") return e.mount_point;
+  if (f == "mount_type") return e.mount_type;
+  if (f == "entity_id") return e.entity_id;
+  if (f == "error") return e.error;
+  if (f == "type") return to_string(e.type);
+  if (f == "namespace") return std::string(namespace_of(e));
+  if (f == "time") return e.time == SysTime{} ? std::string() : format_rfc3339_ms(e.time);
+  if (f == "policies") {
+    std::string out;
+    for (const auto& p : e.policies) out += (out.empty() ? "" : ",") + p;
+    return out;
+  }
+  return {};
+}
+
+}  // namespace vw::rules

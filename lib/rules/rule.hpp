@@ -1,0 +1,195 @@
+#pragma once
+// The alert-rule model of SPEC §5.1: one rule = a name, exactly one condition, `for`,
+// `keep_firing_for`, static labels and templated annotations. Rules are plain values built (and
+// validated) by lib/config's loader; the compiled parts (globs, regexes, CIDRs, templates) carry
+// their source text so that two rules compare equal when they were written the same way.
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/alert.hpp"
+#include "core/audit_event.hpp"
+#include "core/duration.hpp"
+#include "core/glob.hpp"
+#include "core/result.hpp"
+#include "rules/template.hpp"
+
+namespace vw::rules {
+
+using namespace std::chrono_literals;
+
+/// An anchored ECMAScript regex (the whole value must match, as in Prometheus' =~).
+class Regex {
+ public:
+  static result<Regex> compile(std::string pattern);
+  bool match(std::string_view s) const;
+  const std::string& pattern() const { return pattern_; }
+  bool operator==(const Regex& o) const { return pattern_ == o.pattern_; }
+
+ private:
+  std::string pattern_;
+  std::shared_ptr<const std::regex> re_;  // shared: rules are copied on every reload
+};
+
+/// An IPv4 or IPv6 network ("10.0.0.0/8", "2001:db8::/32"); a bare address is a /32 or /128.
+/// IPv4-mapped IPv6 addresses ("::ffff:10.1.2.3") match IPv4 networks.
+class Cidr {
+ public:
+  static result<Cidr> parse(std::string_view text);
+  /// False for anything that is not an IP address (Vault logs "" for some internal requests).
+  bool contains(std::string_view address) const;
+  const std::string& text() const { return text_; }
+  bool operator==(const Cidr& o) const { return text_ == o.text_; }
+
+ private:
+  std::string text_;
+  bool v6_ = false;
+  std::uint8_t bytes_[16]{};
+  unsigned prefix_ = 0;
+};
+
+// ---- conditions -------------------------------------------------------------------------
+
+/// SPEC §5.2. The state conditions compare the node state of each health poll; the event
+/// conditions (leader_changed, version_changed) hold only at the poll that saw the change.
+enum class HealthCondition {
+  unreachable,
+  uninitialized,
+  sealed,
+  standby,
+  performance_standby,
+  dr_secondary,
+  ha_unhealthy,
+  removed,
+  not_active,
+  leader_changed,
+  version_changed,
+  clock_skew,
+};
+const char* to_string(HealthCondition c);
+std::optional<HealthCondition> parse_health_condition(std::string_view s);
+bool is_event_condition(HealthCondition c);
+
+struct HealthCond {
+  HealthCondition what = HealthCondition::unreachable;
+  Duration above{0};  // clock_skew only: |skew| > above
+  bool operator==(const HealthCond&) const = default;
+};
+
+enum class CompareOp { gt, ge, lt, le, eq, ne };
+const char* to_string(CompareOp op);
+std::optional<CompareOp> parse_compare_op(std::string_view s);
+bool compare(double value, CompareOp op, double threshold);
+
+/// A series of a scraped family (Vault's sys/metrics or our own /metrics) compared with a
+/// threshold; with rate_over > 0 the per-second rate of the counter over that window is compared.
+struct MetricCond {
+  std::string name;
+  Labels match;                          // exact label values
+  std::map<std::string, Regex> match_re;  // anchored regexes
+  CompareOp op = CompareOp::gt;
+  double threshold = 0;
+  Duration rate_over{0};
+  bool operator==(const MetricCond&) const = default;
+};
+
+/// The per-event matchers of an audit condition. Every key that is set must match (AND); a key
+/// with several values matches when any value does (OR). Empty = not constrained.
+struct AuditMatch {
+  std::vector<AuditEvent::Type> types;
+  std::vector<Glob> paths;
+  std::vector<std::string> operations;
+  std::vector<std::string> policies;       // any of the event's policies
+  std::vector<std::string> errors;         // case-insensitive substrings of the error
+  std::vector<Glob> display_names;
+  std::vector<std::string> mount_types;
+  std::vector<Cidr> remotes;
+  std::vector<std::string> namespaces;     // namespace path ("root" or "" = the root namespace)
+  bool empty() const;
+  bool matches(const AuditEvent& e) const;
+  bool operator==(const AuditMatch&) const = default;
+};
+
+/// Fields of an audit event that group_by and {{ $event.FIELD }} may name.
+const std::vector<std::string>& audit_event_fields();
+/// The text of one field ("" when the event has none); policies are comma-separated, the root
+/// namespace is "root", time is RFC 3339 with milliseconds.
+std::string audit_event_field(const AuditEvent& e, std::string_view field);
+
+inline constexpr std::size_t default_group_limit = 100;
+inline constexpr std::size_t max_threshold = 10000;
+
+struct AuditCond {
+  AuditMatch match;
+  std::optional<AuditMatch> exclude;  // YAML `not:`: events matching all of its keys are skipped
+  std::size_t threshold = 1;          // matching events within `window`
+  Duration window{0};                 // 0: the condition holds only at the instant of each event
+  std::vector<std::string> group_by;  // event fields; each distinct tuple is its own alert
+  std::size_t group_limit = default_group_limit;  // more tuples fold into one "other" instance
+  bool operator==(const AuditCond&) const = default;
+};
+
+/// VaultAuditLogSilent: holds while Vault is active (sys/health 200), the audit tailer is
+/// enabled, and no audit line has been read for `after` (measured from the later of the last
+/// line and the moment Vault was last seen becoming active).
+struct AuditSilentCond {
+  Duration after = 15min;
+  bool operator==(const AuditSilentCond&) const = default;
+};
+
+/// A watched KV v2 secret older than its max_age; one alert per secret path.
+struct SecretAgeCond {
+  std::vector<Glob> paths;  // empty: every watched secret
+  bool operator==(const SecretAgeCond&) const = default;
+};
+
+/// The monitor token's remaining TTL below a bound (an invalid token counts as TTL 0).
+struct TokenTtlCond {
+  Duration below = 24h;
+  bool operator==(const TokenTtlCond&) const = default;
+};
+
+using Condition =
+    std::variant<HealthCond, MetricCond, AuditCond, AuditSilentCond, SecretAgeCond, TokenTtlCond>;
+
+enum class ConditionKind { health, metric, audit, audit_silent, secret_age, token_ttl };
+ConditionKind kind_of(const Condition& c);
+const char* to_string(ConditionKind k);
+
+/// True when the condition holds only at instants (audit rules without a window, leader and
+/// version changes): such rules fire at once and resolve keep_firing_for after the last match.
+bool is_instant(const Condition& c);
+
+struct Rule {
+  std::string alert;
+  Condition condition;
+  Duration for_{0};
+  Duration keep_firing_for{0};
+  Labels labels;                            // static values (not templated)
+  std::map<std::string, Template> annotations;
+  bool operator==(const Rule&) const = default;
+};
+
+/// The keep_firing_for a rule gets when the YAML does not set it: 15m for audit rules and the
+/// event health conditions (SPEC §5.1), 0 otherwise.
+Duration default_keep_firing_for(const Condition& c);
+
+/// Families vaultwatch computes itself (vaultwatch_*, process_*, and the SPEC §4.1 node-state
+/// gauges such as vault_up and vault_sealed), as opposed to Vault's own telemetry families
+/// (vault_core_*, vault_runtime_*, ...) that come from sys/metrics. Metric rules on the former
+/// are fed from our registry (MetricSource::self), on the latter from the sys/metrics poller.
+bool is_own_family(std::string_view metric_name);
+
+/// [A-Za-z_][A-Za-z0-9_]*
+bool valid_label_name(std::string_view s);
+/// [a-zA-Z_:][a-zA-Z0-9_:]*
+bool valid_metric_name(std::string_view s);
+
+}  // namespace vw::rules

@@ -1,0 +1,230 @@
+#include "rules/rule_manager.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rules/state_codec.hpp"
+
+namespace vw::rules {
+
+namespace {
+
+// The longest the engine sleeps even with nothing scheduled: a wall-clock step (NTP) cannot
+// delay a deadline by more than this.
+constexpr auto max_sleep = std::chrono::seconds(30);
+
+std::string labels_text(const Labels& l) {
+  std::string out = "{";
+  for (const auto& [k, v] : l) out += (out.size() > 1 ? "," : "") + k + "=\"" + v + "\"";
+  return out + "}";
+}
+
+}  // namespace
+
+RuleManager::RuleManager(net::any_io_executor ex, RuleManagerOptions opts,
+                         std::shared_ptr<spdlog::logger> log, Sink sink)
+    : ex_(ex),
+      opts_(std::move(opts)),
+      log_(std::move(log)),
+      sink_(std::move(sink)),
+      engine_(std::make_unique<Engine>(opts_.rules, opts_.engine)),
+      wake_(ex),
+      save_timer_(ex) {
+  collector_->declare_rules(opts_.rules);
+}
+
+RuleManager::~RuleManager() { stop(); }
+
+void RuleManager::start() {
+  if (running_) return;
+  running_ = true;
+  const auto now = opts_.clock();
+  const auto before = engine_->generation();
+  Transitions t;
+  if (!opts_.state_file.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(opts_.state_file, ec)) {
+      std::ifstream in(opts_.state_file, std::ios::binary);
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      auto state = decode_state(ss.str());
+      if (!state) {
+        log_->error("ignoring alert state: file={} error={}", opts_.state_file, state.error().message);
+      } else {
+        t = engine_->restore(*state, now);
+        std::size_t active = 0;
+        for (const auto& [l, a] : engine_->alerts()) active += a.state != AlertState::inactive;
+        log_->info("alert state restored: file={} active_alerts={} saved_at={}", opts_.state_file,
+                   active, format_rfc3339_ms(state->saved_at));
+      }
+    }
+  }
+  saved_generation_ = engine_->generation();
+  after(t, now, before);
+}
+
+void RuleManager::stop() {
+  if (!running_) return;
+  running_ = false;
+  wake_.cancel();
+  save_timer_.cancel();
+  wake_at_.reset();
+  save_armed_ = false;
+  if (dirty_) save();
+}
+
+void RuleManager::reload(RuleManagerOptions opts) {
+  const auto now = opts.clock();
+  auto saved = engine_->save(now);
+  auto next = std::make_unique<Engine>(opts.rules, opts.engine);
+  next->carry_inputs_from(*engine_);
+  auto t = next->restore(saved, now);
+  auto more = next->tick(now);
+  t.insert(t.end(), more.begin(), more.end());
+  engine_ = std::move(next);
+  opts_ = std::move(opts);
+  collector_->declare_rules(opts_.rules);
+  saved_generation_ = 0;  // force a write: the rule set changed
+  after(t, now, ~std::uint64_t{0});  // always recount and save: the rule set changed
+}
+
+void RuleManager::on_health(const HealthObservation& h) {
+  const auto now = opts_.clock();
+  const auto g = engine_->generation();
+  auto t = engine_->observe(h, now);
+  after(t, now, g);
+}
+
+void RuleManager::on_leader(const LeaderObservation& l) {
+  const auto now = opts_.clock();
+  const auto g = engine_->generation();
+  auto t = engine_->observe(l, now);
+  after(t, now, g);
+}
+
+void RuleManager::on_audit_event(const AuditEvent& e) {
+  const auto now = opts_.clock();
+  const auto g = engine_->generation();
+  auto t = engine_->observe(e, now);
+  // The common case, an entry no rule matched: nothing to do (no allocation, no timer).
+  if (t.empty() && engine_->generation() == g) return;
+  after(t, now, g);
+}
+
+void RuleManager::on_audit_activity() {
+  const auto now = opts_.clock();
+  const auto g = engine_->generation();
+  auto t = engine_->note_audit_activity(now);
+  if (t.empty() && engine_->generation() == g) return;
+  after(t, now, g);
+}
+
+void RuleManager::on_metrics(MetricSource source, const std::vector<MetricSample>& samples) {
+  const auto now = opts_.clock();
+  const auto g = engine_->generation();
+  auto t = engine_->observe(source, samples, now);
+  after(t, now, g);
+}
+
+void RuleManager::on_secrets(const std::vector<SecretAge>& secrets) {
+  const auto now = opts_.clock();
+  const auto g = engine_->generation();
+  auto t = engine_->observe(secrets, now);
+  after(t, now, g);
+}
+
+void RuleManager::on_token(const TokenTtl& tt) {
+  const auto now = opts_.clock();
+  const auto g = engine_->generation();
+  auto t = engine_->observe(tt, now);
+  after(t, now, g);
+}
+
+std::string RuleManager::alerts_json() const { return alerts_api_json(*engine_); }
+
+void RuleManager::after(const Transitions& t, SysTime now, std::uint64_t generation_before) {
+  for (const auto& tr : t) {
+    collector_->count_transition(tr);
+    // Log state transitions, not repetitions (STYLE); pending comings and goings are debug.
+    if (tr.to == AlertState::firing)
+      log_->info("alert firing: alertname={} labels={}", tr.alertname, labels_text(tr.labels));
+    else if (tr.from == AlertState::firing)
+      log_->info("alert resolved: alertname={} labels={}", tr.alertname, labels_text(tr.labels));
+    else
+      log_->debug("alert {}: alertname={} labels={}", to_string(tr.to), tr.alertname,
+                  labels_text(tr.labels));
+  }
+  auto notes = engine_->collect_notifications(now);
+  if (engine_->generation() != generation_before || !t.empty()) collector_->refresh(*engine_);
+  if (engine_->generation() != saved_generation_) {
+    dirty_ = true;
+    schedule_save();
+  }
+  if (!notes.empty() && sink_) sink_(std::move(notes));
+  schedule(now);
+}
+
+void RuleManager::schedule(SysTime now) {
+  if (!running_) return;
+  auto next = engine_->next_wakeup(now);
+  auto delay = next ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next - now)
+                    : std::chrono::steady_clock::duration(max_sleep);
+  delay = std::clamp<std::chrono::steady_clock::duration>(delay, std::chrono::steady_clock::duration::zero(),
+                                                          max_sleep);
+  const auto at = std::chrono::steady_clock::now() + delay;
+  // Re-arm only to wake earlier: a timer already set sooner does the job (the engine is asked
+  // again when it fires).
+  if (wake_at_ && *wake_at_ <= at) return;
+  wake_at_ = at;
+  wake_.expires_at(at);
+  wake_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec == net::error::operation_aborted) return;
+    wake_at_.reset();
+    on_wake();
+  });
+}
+
+void RuleManager::on_wake() {
+  if (!running_) return;
+  const auto now = opts_.clock();
+  const auto g = engine_->generation();
+  auto t = engine_->tick(now);
+  after(t, now, g);
+}
+
+void RuleManager::schedule_save() {
+  if (!running_ || save_armed_ || opts_.state_file.empty()) return;
+  save_armed_ = true;
+  save_timer_.expires_after(opts_.save_delay);
+  save_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec == net::error::operation_aborted) return;
+    save_armed_ = false;
+    save();
+  });
+}
+
+void RuleManager::save() {
+  if (opts_.state_file.empty()) return;
+  const auto now = opts_.clock();
+  // Blocking, but small (one entry per active alert and audit group) and at most once per
+  // save_delay: fine on the io thread.
+  auto r = write_file_atomic(opts_.state_file, encode_state(engine_->save(now)));
+  if (!r) {
+    collector_->count_write_failure();
+    // Logged when it starts failing (or fails differently), not at every retry.
+    if (r.error().message != last_save_error_) log_->error("cannot save alert state: {}", r.error().message);
+    last_save_error_ = r.error().message;
+    dirty_ = true;
+    return;
+  }
+  if (!last_save_error_.empty()) log_->info("alert state saved again: file={}", opts_.state_file);
+  last_save_error_.clear();
+  dirty_ = false;
+  saved_generation_ = engine_->generation();
+}
+
+}  // namespace vw::rules

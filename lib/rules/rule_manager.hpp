@@ -1,0 +1,93 @@
+#pragma once
+// The I/O shell around the pure rule engine: feeds it observations with the current time,
+// wakes it when its deadlines come (for, windows, keep_firing_for, re-sends), hands the
+// notifications it produces to a sink (the notifier), counts and logs transitions, and keeps
+// the alert state in state_dir so that a restart neither forgets a firing alert nor announces
+// it again as new.
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/alert.hpp"
+#include "net/net.hpp"
+#include "rules/alerts_collector.hpp"
+#include "rules/engine.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace vw::rules {
+
+struct RuleManagerOptions {
+  std::vector<Rule> rules;
+  EngineOptions engine;
+  std::string state_file;                          // "" = no persistence
+  Duration save_delay = std::chrono::seconds(1);   // state writes are batched at most this long
+  /// The wall clock; injectable for tests.
+  std::function<SysTime()> clock = [] { return std::chrono::system_clock::now(); };
+};
+
+/// Owns the Engine, two timers and the AlertsCollector. Lives as long as App; reload() swaps
+/// the rules and keeps the state of alerts whose rule still exists. A failed state write is
+/// logged, counted (vaultwatch_alert_state_write_failures_total) and retried at the next change;
+/// an unreadable state file is logged and ignored (the daemon starts with no alerts).
+/// io thread only; stop() is idempotent and writes the state one last time.
+class RuleManager {
+ public:
+  using Sink = std::function<void(std::vector<AlertNotification>)>;
+
+  RuleManager(net::any_io_executor ex, RuleManagerOptions opts,
+              std::shared_ptr<spdlog::logger> log, Sink sink);
+  ~RuleManager();
+  RuleManager(const RuleManager&) = delete;
+  RuleManager& operator=(const RuleManager&) = delete;
+
+  /// Restores the saved state and starts the timers.
+  void start();
+  void stop();
+  /// New rules/options; alert state carries over by alert name.
+  void reload(RuleManagerOptions opts);
+
+  void on_health(const HealthObservation& h);
+  void on_leader(const LeaderObservation& l);
+  /// Per audit entry: evaluated at once (no batching), so an alert leaves within milliseconds.
+  void on_audit_event(const AuditEvent& e);
+  /// An audit line that is not passed as an event (ignored or undecodable): the log is alive.
+  void on_audit_activity();
+  void on_metrics(MetricSource source, const std::vector<MetricSample>& samples);
+  void on_secrets(const std::vector<SecretAge>& secrets);
+  void on_token(const TokenTtl& t);
+
+  const Engine& engine() const { return *engine_; }
+  /// GET /api/v1/alerts body.
+  std::string alerts_json() const;
+  std::shared_ptr<AlertsCollector> collector() const { return collector_; }
+
+ private:
+  void after(const Transitions& t, SysTime now, std::uint64_t generation_before);
+  void schedule(SysTime now);
+  void on_wake();
+  void schedule_save();
+  void save();
+
+  net::any_io_executor ex_;
+  RuleManagerOptions opts_;
+  std::shared_ptr<spdlog::logger> log_;
+  Sink sink_;
+  std::unique_ptr<Engine> engine_;
+  std::shared_ptr<AlertsCollector> collector_ = std::make_shared<AlertsCollector>();
+  net::steady_timer wake_;
+  net::steady_timer save_timer_;
+  std::optional<net::steady_timer::time_point> wake_at_;
+  bool save_armed_ = false;
+  bool dirty_ = false;
+  bool running_ = false;
+  std::uint64_t saved_generation_ = 0;
+  std::string last_save_error_;
+};
+
+}  // namespace vw::rules

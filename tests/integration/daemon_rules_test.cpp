@@ -1,0 +1,237 @@
+// Alert rules through the real binary: a sealed fake Vault makes VaultSealed pending then
+// firing in /api/v1/alerts and vaultwatch_alerts; unsealing resolves it; a restart keeps the
+// firing alert (same activeAt) without announcing it again; --check-config covers rules.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fake_vault/fake_vault.hpp"
+#include "support/daemon_process.hpp"
+#include "support/subprocess.hpp"
+#include "support/test_support.hpp"
+
+namespace vw::test {
+namespace {
+
+using fake::FakeVault;
+using fake::VaultState;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const char* const test_rules =
+    "rules:\n"
+    "  - alert: VaultSealed\n"
+    "    health: sealed\n"
+    "    for: 3s\n"  // long enough to see `pending` on a loaded machine
+    "    labels: {severity: critical}\n"
+    "    annotations:\n"
+    "      summary: \"Vault {{ $labels.instance }} is sealed ({{ $value }})\"\n";
+
+std::string config_for(const std::string& address, const std::filesystem::path& dir,
+                       const std::string& rules_files = "[rules.yaml]") {
+  return "vault:\n  address: " + address +
+         "\n  health_interval: 100ms\n  leader_interval: 100ms\n  timeout: 500ms\n"
+         "audit:\n  path: \"\"\n"
+         "notify:\n  external_labels: {instance: vault-1}\n"
+         "rules_files: " + rules_files + "\n"
+         "state_dir: " + (dir / "state").string() + "\n";
+}
+
+nlohmann::json alerts(const Daemon& d) {
+  auto r = d.get("/api/v1/alerts");
+  if (r.status != 200) return nlohmann::json::array();
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_discarded()) return nlohmann::json::array();
+  return j["data"]["alerts"];
+}
+
+std::string state_of(const Daemon& d, const std::string& name) {
+  for (const auto& a : alerts(d))
+    if (a["labels"]["alertname"] == name) return a["state"];
+  return "";
+}
+
+const std::string sealed_series(const std::string& state) {
+  return "vaultwatch_alerts{alertname=\"VaultSealed\",alertstate=\"" + state + "\",severity=\"critical\"}";
+}
+
+class DaemonRules : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    vault_.start();
+    write_file(dir_ / "rules.yaml", test_rules);
+  }
+  std::unique_ptr<Daemon> start() {
+    return Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path()), {"--log.level=debug"}});
+  }
+  TempDir dir_;
+  FakeVault vault_;
+};
+
+TEST_F(DaemonRules, SealedVaultGoesPendingThenFiringThenResolves) {
+  auto d = start();
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->wait_metric("vault_up", 1));
+  EXPECT_EQ(alerts(*d).size(), 0u);
+  EXPECT_EQ(d->scrape()["vaultwatch_alert_transitions_total{alertname=\"VaultSealed\",to=\"firing\"}"], 0)
+      << "transition counters exist from the start";
+
+  vault_.set_state(VaultState::sealed);
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultSealed") == "pending"; }, default_deadline,
+                         "VaultSealed pending"));
+  EXPECT_EQ(d->scrape()[sealed_series("pending")], 1);
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultSealed") == "firing"; }, default_deadline,
+                         "VaultSealed firing"));
+  auto m = d->scrape();
+  EXPECT_EQ(m[sealed_series("firing")], 1);
+  EXPECT_EQ(m.count(sealed_series("pending")), 0u);
+  EXPECT_EQ(m["vaultwatch_alert_transitions_total{alertname=\"VaultSealed\",to=\"pending\"}"], 1);
+  EXPECT_EQ(m["vaultwatch_alert_transitions_total{alertname=\"VaultSealed\",to=\"firing\"}"], 1);
+
+  auto a = alerts(*d)[0];
+  EXPECT_EQ(a["labels"]["instance"], "vault-1") << "external labels join the alert";
+  EXPECT_EQ(a["annotations"]["summary"], "Vault vault-1 is sealed (503)");
+  EXPECT_EQ(a["value"], "5.03e+02");
+  const std::string active_at = a["activeAt"];
+  const std::string fired_at = a["firedAt"];
+  EXPECT_LT(active_at, fired_at);
+  ASSERT_TRUE(d->process().wait_for_output(
+      "alert notification: status=firing change=true .*alertname=\"VaultSealed\"", default_deadline));
+
+  vault_.set_state(VaultState::active);
+  ASSERT_TRUE(wait_until([&] { return alerts(*d).empty(); }, default_deadline, "resolved"));
+  m = d->scrape();
+  EXPECT_EQ(m.count(sealed_series("firing")), 0u);
+  EXPECT_EQ(m["vaultwatch_alert_transitions_total{alertname=\"VaultSealed\",to=\"inactive\"}"], 1);
+  ASSERT_TRUE(d->process().wait_for_output(
+      "alert notification: status=resolved change=true .*alertname=\"VaultSealed\"", default_deadline));
+}
+
+TEST_F(DaemonRules, RestartKeepsTheFiringAlertAndDoesNotAnnounceItAgain) {
+  vault_.set_state(VaultState::sealed);
+  std::string active_at;
+  {
+    auto d = start();
+    ASSERT_TRUE(d);
+    ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultSealed") == "firing"; }, default_deadline,
+                           "VaultSealed firing"));
+    active_at = alerts(*d)[0]["activeAt"];
+    ASSERT_TRUE(d->process().wait_for_output("alert notification: status=firing change=true", default_deadline));
+    EXPECT_EQ(d->stop(), 0);
+  }
+  ASSERT_TRUE(std::filesystem::exists(dir_ / "state" / "alerts.json"));
+  auto d = start();
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->process().wait_for_output("alert state restored: .* active_alerts=1", default_deadline));
+  // Firing from the first answer on, with the activeAt of the first run.
+  auto a = alerts(*d);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0]["state"], "firing");
+  EXPECT_EQ(a[0]["activeAt"], active_at);
+  ASSERT_TRUE(d->wait_metric(sealed_series("firing"), 1));
+  // Several health polls later, still no new announcement.
+  const double polls = d->scrape()["vaultwatch_poll_duration_seconds_count{endpoint=\"health\"}"];
+  ASSERT_TRUE(wait_until(
+      [&] { return d->scrape()["vaultwatch_poll_duration_seconds_count{endpoint=\"health\"}"] >= polls + 5; },
+      default_deadline, "five more health polls"));
+  EXPECT_THAT(d->process().output(), Not(HasSubstr("change=true")));
+  EXPECT_EQ(d->scrape()["vaultwatch_alert_transitions_total{alertname=\"VaultSealed\",to=\"firing\"}"], 0)
+      << "no transition in this run";
+}
+
+TEST_F(DaemonRules, MetricRulesReadOurOwnFamilies) {
+  write_file(dir_ / "rules.yaml",
+             "rules:\n"
+             "  - alert: VaultDown\n"
+             "    metric: {name: vault_up, op: \"==\", threshold: 0}\n"
+             "    labels: {severity: critical}\n"
+             "    annotations: {summary: \"vault_up is {{ $value }}\"}\n");
+  auto d = start();
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->wait_metric("vault_up", 1));
+  vault_.set_state(VaultState::sealed);
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultDown") == "firing"; }, default_deadline,
+                         "VaultDown firing"));
+  EXPECT_EQ(alerts(*d)[0]["annotations"]["summary"], "vault_up is 0");
+  vault_.set_state(VaultState::active);
+  ASSERT_TRUE(wait_until([&] { return alerts(*d).empty(); }, default_deadline, "resolved"));
+}
+
+TEST_F(DaemonRules, BuiltInRulesAreTheDefault) {
+  auto d = Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path(), "[]")});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=21", default_deadline));
+  auto m = d->scrape();
+  for (const char* name : {"VaultSealed", "VaultRootTokenUsed", "VaultAuditLogSilent",
+                           "VaultMonitorTokenExpiring"})
+    EXPECT_EQ(m.count(std::string("vaultwatch_alert_transitions_total{alertname=\"") + name +
+                      "\",to=\"firing\"}"),
+              1u)
+        << name;
+}
+
+TEST_F(DaemonRules, ReloadSwapsRulesAndKeepsTheStateOfThoseThatStay) {
+  vault_.set_state(VaultState::sealed);
+  auto d = start();
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultSealed") == "firing"; }, default_deadline,
+                         "VaultSealed firing"));
+  const std::string active_at = alerts(*d)[0]["activeAt"];
+  write_file(dir_ / "rules.yaml", std::string(test_rules) +
+                                      "  - alert: VaultNotActive\n"
+                                      "    health: not_active\n"
+                                      "    labels: {severity: warning}\n");
+  auto r = d->get("/-/reload", HttpOptions{.method = "POST"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultNotActive") == "firing"; }, default_deadline,
+                         "VaultNotActive firing"));
+  for (const auto& a : alerts(*d)) {
+    if (a["labels"]["alertname"] == "VaultSealed") {
+      EXPECT_EQ(a["activeAt"], active_at);
+    }
+  }
+  // A broken rules file is rejected and the rules in force stay.
+  write_file(dir_ / "rules.yaml", "rules:\n  - alert: X\n    health: frozen\n");
+  r = d->get("/-/reload", HttpOptions{.method = "POST"});
+  EXPECT_EQ(r.status, 500);
+  EXPECT_THAT(r.body, HasSubstr("unknown health condition \"frozen\""));
+  EXPECT_EQ(state_of(*d, "VaultSealed"), "firing");
+}
+
+CommandResult vaultwatch(std::vector<std::string> args) {
+  args.insert(args.begin(), daemon_binary());
+  return run_command(args, {}, std::chrono::seconds(20));
+}
+
+TEST(DaemonRulesCli, CheckConfigPassesOnTheShippedRulesFile) {
+  TempDir dir;
+  write_file(dir / "c.yaml", "rules_files: [\"" VW_SOURCE_DIR "/config/rules.yaml\"]\n");
+  auto r = vaultwatch({"--check-config", "--config.file=" + (dir / "c.yaml").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("configuration is valid (21 alert rules from " VW_SOURCE_DIR
+                                  "/config/rules.yaml)"));
+}
+
+TEST(DaemonRulesCli, CheckConfigReportsRuleProblemsWithFileLineAndPath) {
+  TempDir dir;
+  write_file(dir / "r.yaml",
+             "rules:\n"
+             "  - alert: A\n"
+             "    health: sealed\n"
+             "    for: 30\n"
+             "  - alert: B\n"
+             "    audit: {remote: 10.0.0.0/40}\n"
+             "    annotations: {s: \"{{ $labels.nope }}\"}\n");
+  write_file(dir / "c.yaml", "rules_files: [r.yaml]\nrules:\n  - alert: A\n    health: standby\n");
+  auto r = vaultwatch({"--check-config", "--config.file=" + (dir / "c.yaml").string()});
+  EXPECT_EQ(r.exit_code, 78);
+  const auto f = (dir / "r.yaml").string();
+  EXPECT_THAT(r.output, HasSubstr(f + ":2:12: rules[0].alert: duplicate alert name \"A\""));
+  EXPECT_THAT(r.output, HasSubstr(f + ":4:10: rules[0].for: must be a duration like 30s"));
+  EXPECT_THAT(r.output, HasSubstr(f + ":6:21: rules[1].audit.remote[0]: bad CIDR"));
+  EXPECT_THAT(r.output, HasSubstr(f + ":7:22: rules[1].annotations.s: unknown template variable"));
+}
+
+}  // namespace
+}  // namespace vw::test
