@@ -1,6 +1,7 @@
 #include "daemon/app.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -59,6 +60,7 @@ std::vector<StartupProblem> check_runtime_files(const config::Config& cfg) {
     if (auto ctx = http::make_client_tls_context(cfg.vault.tls); !ctx)
       out.push_back({true, "vault.tls: " + ctx.error().message});
   }
+  for (auto& p : notify::check_notify_files(cfg.notify)) out.push_back({true, std::move(p)});
   return out;
 }
 
@@ -74,6 +76,7 @@ App::App(AppOptions opts, config::Config cfg, Logging& logging)
 
 App::~App() {
   // Components first (they cancel their work), then the io_context's pending handlers die with it.
+  notifier_.reset();  // writes the webhook spools if stop() did not get to it
   server_.reset();
   health_.reset();
   leader_.reset();
@@ -112,6 +115,29 @@ std::vector<StartupProblem> App::build_vault(const config::VaultConfig& v) {
   return problems;
 }
 
+std::vector<StartupProblem> App::build_notifier(const config::Config& c) {
+  notify::NotifierOptions o;
+  o.config = c.notify;
+  o.state_dir = c.state_dir;
+  // The webhook payload's externalURL: where this vaultwatch answers, in the form Alertmanager
+  // uses for its own default (http://<hostname>:<port>).
+  char host[256] = "localhost";
+  ::gethostname(host, sizeof host - 1);
+  o.external_url = "http://" + std::string(host) + ":" + std::to_string(listen_endpoint().port());
+  o.user_agent = std::string("vaultwatch/") + vw::version;
+  auto n = notify::Notifier::create(ioc_.get_executor(), std::move(o), telemetry_.notify(),
+                                    logging_.get("notifier"));
+  if (!n) return {{true, n.error().message}};
+  if (notifier_) (*n)->take_over(*notifier_);
+  notifier_ = std::move(*n);
+  notifier_->start();
+  return {};
+}
+
+void App::notify(std::vector<AlertNotification> alerts) {
+  if (notifier_) notifier_->notify(alerts);
+}
+
 std::vector<StartupProblem> App::start() {
   std::vector<StartupProblem> problems = check_runtime_files(cfg_);
   if (!problems.empty()) return problems;
@@ -129,6 +155,7 @@ std::vector<StartupProblem> App::start() {
                                            [this](const http::StringRequest& r) { return router_(r); });
   if (auto r = server_->start(); !r) return {{false, r.error().message}};
 
+  if (auto p = build_notifier(cfg_); !p.empty()) return p;
   if (auto p = build_vault(cfg_.vault); !p.empty()) return p;
   telemetry_.self().config_last_reload_successful.Set(1);
   telemetry_.self().config_last_reload_success_timestamp.Set(
@@ -167,6 +194,8 @@ void App::stop() {
   if (server_) server_->stop();
   if (health_) health_->stop();
   if (leader_) leader_->stop();
+  // Receivers keep delivering while run() drains, then spool what is left (webhooks).
+  if (notifier_) notifier_->shutdown(std::chrono::seconds(5));
   ioc_.stop();
 }
 
@@ -188,6 +217,9 @@ std::string App::reload() {
     log_->warn("server.listen_address changed: a restart is needed to apply it");
   std::vector<StartupProblem> problems = std::move(loaded.problems);
   if (problems.empty() && loaded.config.vault != cfg_.vault) problems = build_vault(loaded.config.vault);
+  if (problems.empty() &&
+      (loaded.config.notify != cfg_.notify || loaded.config.state_dir != cfg_.state_dir))
+    problems = build_notifier(loaded.config);
   if (!problems.empty()) {
     std::string why;
     for (const auto& p : problems) {

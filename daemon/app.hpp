@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/alert.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/logging.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "notify/notifier.hpp"
 #include "telemetry/telemetry.hpp"
 #include "vault/health_poller.hpp"
 #include "vault/node_state_collector.hpp"
@@ -56,12 +58,19 @@ class App {
   /// (the old configuration stays in force).
   std::string reload();
 
+  /// Hands alert notifications to every configured receiver (io thread; never blocks). The rule
+  /// engine's sink.
+  void notify(std::vector<AlertNotification> alerts);
+  /// Per-receiver delivery state (for /api/v1/status); null before start().
+  const notify::Notifier* notifier() const { return notifier_.get(); }
+
   net::io_context& io() { return ioc_; }
   boost::asio::ip::tcp::endpoint listen_endpoint() const;
   bool ready() const { return first_health_done_; }
 
  private:
   std::vector<StartupProblem> build_vault(const config::VaultConfig& v);
+  std::vector<StartupProblem> build_notifier(const config::Config& c);
   void on_health(const vault::HealthSample& s);
   void on_leader(const vault::LeaderSample& s);
   void install_signals();
@@ -80,6 +89,7 @@ class App {
   std::unique_ptr<vault::LeaderPoller> leader_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<notify::Notifier> notifier_;
   bool first_health_done_ = false;
   bool stopping_ = false;
 };

@@ -69,7 +69,8 @@ Telemetry::Telemetry()
     : registry_(std::make_shared<prometheus::Registry>()),
       poll_(build_poll(*registry_)),
       self_(build_self(*registry_)),
-      leader_(build_leader(*registry_)) {
+      leader_(build_leader(*registry_)),
+      notify_(notify::build_notify_metrics(*registry_)) {
   collectables_.push_back(registry_);
   collectables_.push_back(make_process_collector());
 }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "notify/metrics.hpp"
 #include "vault/poll_loop.hpp"
 
 namespace vw::telemetry {
@@ -43,6 +44,7 @@ class Telemetry {
   vault::PollMetrics& poll() { return poll_; }
   SelfMetrics& self() { return self_; }
   LeaderMetrics& leader() { return leader_; }
+  notify::NotifyMetrics& notify() { return notify_; }
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -50,6 +52,7 @@ class Telemetry {
   vault::PollMetrics poll_;
   SelfMetrics self_;
   LeaderMetrics leader_;
+  notify::NotifyMetrics notify_;
 };
 
 /// process_* metrics from /proc/self (resident and virtual memory, CPU, fds, start time).
