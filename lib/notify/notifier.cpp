@@ -190,6 +190,9 @@ void Notifier::notify(const std::vector<AlertNotification>& alerts) {
       log_->warn("notification without labels ignored");
       continue;
     }
+    // A resolved alert must carry its resolve time: without endsAt Alertmanager would take it
+    // for a firing one (and apply resolve_timeout).
+    if (q.alert.resolved && q.alert.ends_at == SysTime{}) q.alert.ends_at = now;
     q.fingerprint = fingerprint(q.alert.labels);
     q.enqueued_at = now;
     for (auto& r : receivers_) r->push(q);
