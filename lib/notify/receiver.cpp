@@ -1,6 +1,8 @@
 #include "notify/receiver.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -103,6 +105,9 @@ struct Receiver::Core {
 
   std::weak_ptr<Core> self;  // set by Receiver: a Core is always owned by a shared_ptr
   bool series_removed = false;
+  // The request in flight, to cancel when the loop stops waiting for it (stop, drain deadline):
+  // an abandoned request would otherwise keep its socket until its own timeout.
+  std::shared_ptr<net::cancellation_signal> in_flight_cancel;
 
   void write_spool() {
     auto items = queue.snapshot();
@@ -202,6 +207,7 @@ struct Receiver::Core {
     finished = true;
     wake.cancel();
     spool_timer.cancel();
+    if (auto sig = std::exchange(in_flight_cancel, nullptr)) sig->emit(net::cancellation_type::terminal);
     if (handed_over) return;
     if (opts.spool) {
       write_spool();
@@ -264,8 +270,11 @@ net::awaitable<void> run(std::shared_ptr<Receiver::Core> c) {
       out = http::Failure{http::FailureKind::protocol, "cannot build request: " + req.error().message};
     } else {
       auto slot = std::make_shared<Slot>();
+      auto cancel = std::make_shared<net::cancellation_signal>();
+      c->in_flight_cancel = cancel;
       net::co_spawn(ex, perform(c->sender->client(), std::move(*req), slot, c),
-                    [slot, w = std::weak_ptr<Receiver::Core>(c)](std::exception_ptr e) {
+                    net::bind_cancellation_slot(cancel->slot(), [slot, cancel, w = std::weak_ptr<Receiver::Core>(c)](
+                                                                    std::exception_ptr e) {
                       if (!e || *slot) return;
                       std::string what = "unknown";
                       try {
@@ -275,7 +284,7 @@ net::awaitable<void> run(std::shared_ptr<Receiver::Core> c) {
                       }
                       *slot = http::Failure{http::FailureKind::protocol, "internal error: " + what};
                       if (auto core = w.lock()) core->wake_loop();
-                    });
+                    }));
       while (!*slot && !c->finished && !(c->draining && SteadyClock::now() >= c->drain_deadline))
         co_await sleep_until(*c, c->drain_deadline);
       if (c->finished) co_return;
@@ -283,6 +292,7 @@ net::awaitable<void> run(std::shared_ptr<Receiver::Core> c) {
         c->finish();
         co_return;
       }
+      c->in_flight_cancel.reset();
       out = std::move(**slot);
     }
     c->complete(out, SteadyClock::now() - t0);

@@ -101,6 +101,19 @@ std::shared_ptr<spdlog::logger> quiet_log() {
   return std::make_shared<spdlog::logger>("notify", std::make_shared<spdlog::sinks::null_sink_mt>());
 }
 
+AlertNotification sealed(std::chrono::system_clock::time_point starts) {
+  AlertNotification a;
+  // Quotes, HTML characters, non-ASCII and a line separator: the escaping must match too; and
+  // vault/vault2, which Alertmanager 0.25 orders by whole `name="value"` strings in groupKey.
+  a.labels = {{"alertname", "VaultSealed"}, {"severity", "critical"}, {"instance", "vault-1:8200"},
+              {"vault", "a"}, {"vault2", "b"}, {"note", "say \"hi\" <&> \xc3\xa9\xe2\x80\xa8"}};
+  a.annotations = {{"summary", "Vault vault-1 is sealed"}, {"runbook_url", "https://runbooks.example/sealed?a=1&b=2"}};
+  a.starts_at = starts;
+  a.ends_at = std::chrono::system_clock::now() + 4min;
+  a.generator_url = "http://vw.test:9410/alerts";
+  return a;
+}
+
 class RealAlertmanager : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -144,6 +157,25 @@ class RealAlertmanager : public ::testing::Test {
     return testing::AssertionSuccess();
   }
 
+  /// vaultwatch (the same notifier code, in-process here) could not deliver to webhook "ops"
+  /// (503): its notification is in the spool under <dir>/state when this returns.
+  void spool_one() {
+    sink_.set_reply("/ops", {.status = 503});
+    auto o = options();
+    o.config.alertmanagers.clear();
+    config::WebhookConfig ops;
+    ops.name = "ops";
+    ops.url = sink_.url("/ops");
+    o.config.webhooks = {ops};
+    auto n = make(o);
+    ASSERT_TRUE(n);
+    n->start();
+    n->notify({sealed(std::chrono::system_clock::now())});
+    ASSERT_TRUE(run_until([&] { return n->status()[0].spooled == 1; }, "the spool"));
+    n.reset();
+    ASSERT_TRUE(std::filesystem::exists(dir_ / "state" / "notify" / "webhook-ops.spool"));
+  }
+
   TempDir dir_;
   WebhookSink sink_;
   unsigned short am_port_ = 0;
@@ -152,19 +184,6 @@ class RealAlertmanager : public ::testing::Test {
   prometheus::Registry registry_;
   notify::NotifyMetrics metrics_ = notify::build_notify_metrics(registry_);
 };
-
-AlertNotification sealed(std::chrono::system_clock::time_point starts) {
-  AlertNotification a;
-  // Quotes, HTML characters, non-ASCII and a line separator: the escaping must match too; and
-  // vault/vault2, which Alertmanager 0.25 orders by whole `name="value"` strings in groupKey.
-  a.labels = {{"alertname", "VaultSealed"}, {"severity", "critical"}, {"instance", "vault-1:8200"},
-              {"vault", "a"}, {"vault2", "b"}, {"note", "say \"hi\" <&> \xc3\xa9\xe2\x80\xa8"}};
-  a.annotations = {{"summary", "Vault vault-1 is sealed"}, {"runbook_url", "https://runbooks.example/sealed?a=1&b=2"}};
-  a.starts_at = starts;
-  a.ends_at = std::chrono::system_clock::now() + 4min;
-  a.generator_url = "http://vw.test:9410/alerts";
-  return a;
-}
 
 Labels with_external(Labels l) {
   l.emplace("cluster", "prod");
@@ -267,23 +286,8 @@ std::string daemon_config(const std::filesystem::path& state_dir, const std::str
 }
 
 TEST_F(RealAlertmanager, DaemonDeliversSpooledNotificationsAfterARestart) {
-  // vaultwatch (the same notifier code, in-process here) could not deliver: receiver down.
-  sink_.set_reply("/ops", {.status = 503});
   const auto state = dir_ / "state";
-  {
-    auto o = options();
-    o.config.alertmanagers.clear();
-    config::WebhookConfig ops;
-    ops.name = "ops";
-    ops.url = sink_.url("/ops");
-    o.config.webhooks = {ops};
-    auto n = make(o);
-    ASSERT_TRUE(n);
-    n->start();
-    n->notify({sealed(std::chrono::system_clock::now())});
-    ASSERT_TRUE(run_until([&] { return n->status()[0].spooled == 1; }, "the spool"));
-  }  // stopped
-  ASSERT_TRUE(std::filesystem::exists(state / "notify" / "webhook-ops.spool"));
+  ASSERT_NO_FATAL_FAILURE(spool_one());
   const auto before = sink_.count("/ops");
 
   // The receiver is back, vaultwatch (the binary) starts on the same state_dir.
@@ -319,6 +323,24 @@ TEST_F(RealAlertmanager, DaemonDeliversSpooledNotificationsAfterARestart) {
   ASSERT_TRUE(d->wait_metric("vaultwatch_notification_queue_length{receiver=\"ops2\"}", 0));
   EXPECT_EQ(d->scrape().count("vaultwatch_notification_queue_length{receiver=\"ops\"}"), 0u);
   EXPECT_EQ(d->stop(), 0);
+}
+
+TEST_F(RealAlertmanager, DaemonStopSpoolsWhatAHangingWebhookHolds) {
+  const auto state = dir_ / "state";
+  ASSERT_NO_FATAL_FAILURE(spool_one());
+  sink_.set_reply("/ops", {.hang = true});
+  auto d = Daemon::start(dir_.path(), {daemon_config(state, "[{name: ops, url: \"" + sink_.url("/ops") + "\", timeout: 30s}]")});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(wait_until([&] { return sink_.pending() == 1; }, default_deadline, "the daemon's POST hanging"));
+  const auto t0 = Clock::now();
+  EXPECT_EQ(d->stop(), 0);
+  // 5 s to flush, then the hanging request is cancelled and the notification spooled.
+  EXPECT_LT(Clock::now() - t0, 8s);
+  auto spooled = notify::Spool(state / "notify" / "webhook-ops.spool", "ops", 1 << 20).load();
+  ASSERT_TRUE(spooled);
+  ASSERT_EQ(spooled->items.size(), 1u);
+  EXPECT_EQ(spooled->items[0].alert.labels.at("alertname"), "VaultSealed");
+  sink_.release_hangs();
 }
 
 TEST(DaemonNotifyConfig, CheckConfigReportsAnUnreadableSecretFile) {
