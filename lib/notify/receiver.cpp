@@ -231,8 +231,9 @@ net::awaitable<void> sleep_until(Receiver::Core& c, SteadyTime t) {
 
 using Slot = std::optional<http::Outcome>;
 
-// One request, run apart from the loop so that the loop can abandon it (stop, drain deadline)
-// without waiting for its timeout. It tells the loop it finished by cancelling the loop's wait.
+// One request, run apart from the loop so that the loop can stop waiting for it (stop, drain
+// deadline) without waiting for its timeout; finish() then cancels it. It tells the loop it
+// finished by cancelling the loop's wait.
 net::awaitable<void> perform(std::shared_ptr<const http::Client> client, http::Request req,
                              std::shared_ptr<Slot> slot, std::weak_ptr<Receiver::Core> core) {
   *slot = co_await client->request(std::move(req));
@@ -288,7 +289,7 @@ net::awaitable<void> run(std::shared_ptr<Receiver::Core> c) {
       while (!*slot && !c->finished && !(c->draining && SteadyClock::now() >= c->drain_deadline))
         co_await sleep_until(*c, c->drain_deadline);
       if (c->finished) co_return;
-      if (!*slot) {  // drain deadline with the request still out: abandon it, keep its batch
+      if (!*slot) {  // drain deadline with the request still out: cancel it, keep its batch
         c->finish();
         co_return;
       }

@@ -73,7 +73,7 @@ class Receiver {
   /// Keeps delivering until the queue is empty or `deadline`, but gives up at once while
   /// backing off after a failure; then stops as stop() does.
   void shutdown(std::chrono::steady_clock::time_point deadline);
-  /// Stops now: a request in flight is abandoned (its notification stays undelivered); with a
+  /// Stops now: a request in flight is cancelled (its notification stays undelivered); with a
   /// spool, everything undelivered is written to it; without, it is counted as dropped.
   void stop();
   /// Empties the queue (in flight included) for a successor with the same label, which then
