@@ -109,19 +109,20 @@ struct Receiver::Core {
   // an abandoned request would otherwise keep its socket until its own timeout.
   std::shared_ptr<net::cancellation_signal> in_flight_cancel;
 
-  void write_spool() {
+  bool write_spool() {
     auto items = queue.snapshot();
     auto r = opts.spool->save(items);
     spool_dirty = false;
     if (!r) {
       log->error("cannot write notification spool: receiver={} err={}", opts.label, r.error().message);
-      return;
+      return false;
     }
     spool_on_disk = !items.empty();
     st.spooled = items.size() - *r;
     if (*r > 0)
       log->warn("notification spool full, oldest not on disk: receiver={} omitted={} file={}", opts.label,
                 *r, opts.spool->file().string());
+    return true;
   }
 
   // Webhooks: a notification older than max_retry_duration is not tried any more.
@@ -210,10 +211,12 @@ struct Receiver::Core {
     if (auto sig = std::exchange(in_flight_cancel, nullptr)) sig->emit(net::cancellation_type::terminal);
     if (handed_over) return;
     if (opts.spool) {
-      write_spool();
-      if (!queue.empty())
+      if (!write_spool()) {
+        count_dropped(queue.size());  // nothing else will deliver them
+      } else if (!queue.empty()) {
         log->info("undelivered notifications spooled: receiver={} count={} file={}", opts.label,
                   queue.size(), opts.spool->file().string());
+      }
     } else if (!queue.empty()) {
       count_dropped(queue.size());
       log->warn("notifications not delivered before stop: receiver={} count={}", opts.label, queue.size());
