@@ -4,6 +4,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -208,7 +209,12 @@ struct Receiver::Core {
     finished = true;
     wake.cancel();
     spool_timer.cancel();
-    if (auto sig = std::exchange(in_flight_cancel, nullptr)) sig->emit(net::cancellation_type::terminal);
+    if (auto sig = std::exchange(in_flight_cancel, nullptr)) {
+      // Emitted from a handler, never inline: co_spawn (Asio 1.81) forwards a cancellation with
+      // dispatch(), which runs inline only inside the io_context; posted from outside, it could
+      // run after the request finished and touch co_spawn's state that is gone by then.
+      net::post(ex, [sig] { sig->emit(net::cancellation_type::terminal); });
+    }
     if (handed_over) return;
     if (opts.spool) {
       if (!write_spool()) {
