@@ -2,6 +2,7 @@
 
 #include <boost/asio/ip/host_name.hpp>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -102,6 +103,7 @@ std::vector<StartupProblem> check_runtime_files(const config::Config& cfg) {
   // The web config and the certificates it names (what the server would load at start).
   if (auto web = web::load_web_security(cfg.server.web_config_file); !web.state)
     out.push_back({true, web.error});
+  for (auto& p : notify::check_notify_files(cfg.notify)) out.push_back({true, std::move(p)});
   return out;
 }
 
@@ -111,7 +113,7 @@ App::App(AppOptions opts, config::Config cfg, Logging& logging)
       logging_(logging),
       log_(logging.get("app")),
       signals_(ioc_),
-      notifier_(ioc_.get_executor(), logging.get("systemd")),
+      systemd_(ioc_.get_executor(), logging.get("systemd")),
       node_state_(std::make_shared<vault::NodeStateCollector>()) {
   telemetry_.add(node_state_);
 }
@@ -119,6 +121,7 @@ App::App(AppOptions opts, config::Config cfg, Logging& logging)
 App::~App() {
   // Components first (they cancel their work), then the io_context's pending handlers die with it.
   audit_.reset();
+  notifier_.reset();  // writes the webhook spools if stop() did not get to it
   server_.reset();
   health_.reset();
   leader_.reset();
@@ -229,6 +232,18 @@ void App::register_reload_participants() {
     };
     return p;
   });
+  reloader_.add("notify", [this](const config::Config& next, const config::Config& cur) {
+    Reloader::Prepared p;
+    if (next.notify == cur.notify && next.state_dir == cur.state_dir) return p;
+    auto built = make_notifier(next);
+    if (!built) {
+      p.problems.push_back(built.error().message);
+      return p;
+    }
+    auto shared = std::make_shared<std::unique_ptr<notify::Notifier>>(std::move(*built));
+    p.commit = [this, shared] { swap_notifier(std::move(*shared)); };
+    return p;
+  });
   reloader_.add("vault", [this](const config::Config& next, const config::Config& cur) {
     Reloader::Prepared p;
     if (next.vault == cur.vault) return p;
@@ -278,6 +293,29 @@ void App::swap_audit(std::unique_ptr<audit::AuditPipeline> next) {
   if (audit_) audit_->start();
 }
 
+result<std::unique_ptr<notify::Notifier>> App::make_notifier(const config::Config& c) {
+  notify::NotifierOptions o;
+  o.config = c.notify;
+  o.state_dir = c.state_dir;
+  // The webhook payload's externalURL: where this vaultwatch answers, in the form Alertmanager
+  // uses for its own default (http://<hostname>:<port>).
+  char host[256] = "localhost";
+  ::gethostname(host, sizeof host - 1);
+  o.external_url = "http://" + std::string(host) + ":" + std::to_string(listen_endpoint().port());
+  o.user_agent = std::string("vaultwatch/") + vw::version;
+  auto n = notify::Notifier::create(ioc_.get_executor(), std::move(o), telemetry_.notify(),
+                                    logging_.get("notifier"));
+  if (!n) return make_error(n.error().message);
+  return std::move(*n);
+}
+
+void App::swap_notifier(std::unique_ptr<notify::Notifier> next) {
+  // Queued and spooled notifications move to the receiver with the same label.
+  if (notifier_) next->take_over(*notifier_);
+  notifier_ = std::move(next);
+  notifier_->start();
+}
+
 std::vector<StartupProblem> App::start() {
   std::vector<StartupProblem> problems = check_runtime_files(cfg_);
   if (!problems.empty()) return problems;
@@ -314,6 +352,12 @@ std::vector<StartupProblem> App::start() {
       [this](std::vector<AlertNotification> n) { on_notifications(std::move(n)); });
   telemetry_.add(rules_->collector());
   web::add_alerts_route(router_, [this] { return rules_->alerts_json(); });
+
+  // The notifier before the rules, so that the rules' first notifications (restored state)
+  // have somewhere to go.
+  auto notifier = make_notifier(cfg_);
+  if (!notifier) return {{true, notifier.error().message}};
+  swap_notifier(std::move(*notifier));
   rules_->start();
   log_->info("alert rules loaded: rules={} sources={}", cfg_.rules.size(), cfg_.rule_sources.size());
 
@@ -337,8 +381,8 @@ std::vector<StartupProblem> App::start() {
                  ":" + std::to_string(ep.port()),
              web_security_->tls_enabled(), !cfg_.server.web_config_file.empty());
   // Ready: the configuration is loaded and the server accepts connections.
-  notifier_.ready(status_line());
-  notifier_.start_watchdog();
+  systemd_.ready(status_line());
+  systemd_.start_watchdog();
   return {};
 }
 
@@ -361,8 +405,8 @@ void App::install_signals() {
 void App::stop() {
   if (stopping_) return;
   stopping_ = true;
-  notifier_.stopping();
-  notifier_.stop();
+  systemd_.stopping();
+  systemd_.stop();
   boost::system::error_code ignored;
   signals_.cancel(ignored);
   rate_timer_.cancel();
@@ -371,6 +415,8 @@ void App::stop() {
   if (leader_) leader_->stop();
   if (audit_) audit_->stop();  // saves the audit checkpoint
   if (rules_) rules_->stop();    // saves the alert state
+  // Receivers keep delivering while run() drains, then spool what is left (webhooks).
+  if (notifier_) notifier_->shutdown(std::chrono::seconds(5));
   ioc_.stop();
 }
 
@@ -385,7 +431,7 @@ int App::run(std::chrono::milliseconds drain) {
 }
 
 std::string App::reload() {
-  notifier_.reloading();
+  systemd_.reloading();
   auto loaded = load_config(opts_);
   std::vector<std::string> problems;
   for (auto& p : loaded.problems) problems.push_back(std::move(p.message));
@@ -400,7 +446,7 @@ std::string App::reload() {
     telemetry_.self().config_last_reload_successful.Set(0);
     last_reload_ = std::chrono::system_clock::now();
     last_reload_error_ = why;
-    notifier_.reloaded("reload failed (running on the previous configuration): " + why);
+    systemd_.reloaded("reload failed (running on the previous configuration): " + why);
     return why;
   }
   cfg_ = std::move(loaded.config);
@@ -410,7 +456,7 @@ std::string App::reload() {
   telemetry_.self().config_last_reload_success_timestamp.Set(
       to_unix_seconds(std::chrono::system_clock::now()));
   log_->info("configuration reloaded: config={}", cfg_.source.empty() ? "<built-in defaults>" : cfg_.source);
-  notifier_.reloaded(status_line());
+  systemd_.reloaded(status_line());
   return {};
 }
 
@@ -430,7 +476,7 @@ void App::on_health(const vault::HealthSample& s) {
   first_health_done_ = true;
   if (s.state() != last_state_) {
     last_state_ = s.state();
-    notifier_.status(status_line());
+    systemd_.status(status_line());
   }
   if (rules_) {
     rules_->on_health(to_observation(s));
@@ -513,6 +559,24 @@ web::StatusSnapshot App::status() const {
       if (secs > 0) a.entries_per_second = (v1 - v0) / secs;
     }
   }
+  if (notifier_) {
+    for (const auto& r : notifier_->status()) {
+      web::ReceiverStatus w;
+      w.name = r.receiver;
+      w.kind = r.kind;
+      w.url = r.endpoint;
+      w.queue_length = r.queue_length;
+      w.queue_capacity = r.queue_capacity;
+      w.sent = r.sent;
+      w.failed = r.failed;
+      w.dropped = r.dropped;
+      w.last_attempt = r.last_attempt;
+      w.last_success = r.last_success;
+      w.last_error = r.last_outcome == "failed" ? r.last_error : std::string();
+      w.spooled = r.spooled;
+      s.receivers.push_back(std::move(w));
+    }
+  }
   s.alerts = alerts();
   return s;
 }
@@ -566,15 +630,18 @@ void App::on_audit_event(const AuditEvent& e) {
   if (rules_) rules_->on_audit_event(e);
 }
 
-// Until the notifier (lib/notify) is wired, notifications are only logged.
+// The rule manager's sink: every state change and re-send goes to every receiver.
 void App::on_notifications(std::vector<AlertNotification> n) {
-  for (const auto& a : n) {
-    std::string labels;
-    for (const auto& [k, v] : a.labels) labels += (labels.empty() ? "" : ",") + k + "=\"" + v + "\"";
-    log_->debug("alert notification: status={} change={} starts_at={} ends_at={} labels={{{}}}",
-                a.resolved ? "resolved" : "firing", a.state_change, format_rfc3339_ms(a.starts_at),
-                format_rfc3339_ms(a.ends_at), labels);
+  if (log_->should_log(spdlog::level::debug)) {
+    for (const auto& a : n) {
+      std::string labels;
+      for (const auto& [k, v] : a.labels) labels += (labels.empty() ? "" : ",") + k + "=\"" + v + "\"";
+      log_->debug("alert notification: status={} change={} starts_at={} ends_at={} labels={{{}}}",
+                  a.resolved ? "resolved" : "firing", a.state_change, format_rfc3339_ms(a.starts_at),
+                  format_rfc3339_ms(a.ends_at), labels);
+    }
   }
+  if (notifier_) notifier_->notify(n);
 }
 
 boost::asio::ip::tcp::endpoint App::listen_endpoint() const {

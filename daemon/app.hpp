@@ -13,12 +13,14 @@
 
 #include "audit/pipeline.hpp"
 #include "config/config.hpp"
+#include "core/alert.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/reloader.hpp"
 #include "daemon/systemd_notify.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "notify/notifier.hpp"
 #include "rules/rule_manager.hpp"
 #include "telemetry/telemetry.hpp"
 #include "vault/health_poller.hpp"
@@ -64,6 +66,8 @@ class App {
   /// Reloads configuration (io thread). Returns "" on success, else why the new one was rejected
   /// (the old configuration stays in force).
   std::string reload();
+  /// Per-receiver delivery state (for /api/v1/status); null before start().
+  const notify::Notifier* notifier() const { return notifier_.get(); }
 
   net::io_context& io() { return ioc_; }
   boost::asio::ip::tcp::endpoint listen_endpoint() const;
@@ -85,6 +89,10 @@ class App {
   };
   result<VaultParts> build_vault(const config::VaultConfig& v);
   void swap_vault(VaultParts parts);
+  /// The notifier for `c`, built but not started (reload prepare phase).
+  result<std::unique_ptr<notify::Notifier>> make_notifier(const config::Config& c);
+  /// Hands the running notifier's queues to `next` and starts it.
+  void swap_notifier(std::unique_ptr<notify::Notifier> next);
   void register_reload_participants();
   void on_health(const vault::HealthSample& s);
   void on_leader(const vault::LeaderSample& s);
@@ -103,7 +111,7 @@ class App {
   Logging& logging_;
   std::shared_ptr<spdlog::logger> log_;
   boost::asio::signal_set signals_;
-  SystemdNotifier notifier_;
+  SystemdNotifier systemd_;
   Reloader reloader_;
   telemetry::Telemetry telemetry_;
   std::shared_ptr<vault::NodeStateCollector> node_state_;
@@ -117,6 +125,7 @@ class App {
   http::Router router_;
   std::unique_ptr<web::WebSecurity> web_security_;  // outlives server_ (its sessions use it)
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<notify::Notifier> notifier_;
   bool first_health_done_ = false;
   vault::NodeState last_state_ = vault::NodeState::unknown;
   bool stopping_ = false;

@@ -110,7 +110,8 @@ Telemetry::Telemetry()
       poll_(build_poll(*registry_)),
       self_(build_self(*registry_)),
       leader_(build_leader(*registry_)),
-      audit_(build_audit(*registry_)) {
+      audit_(build_audit(*registry_)),
+      notify_(notify::build_notify_metrics(*registry_)) {
   collectables_.push_back(registry_);
   collectables_.push_back(make_process_collector());
 }

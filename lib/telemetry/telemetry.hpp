@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "audit/audit_metrics.hpp"
+#include "notify/metrics.hpp"
 #include "vault/poll_loop.hpp"
 
 namespace vw::telemetry {
@@ -49,6 +50,7 @@ class Telemetry {
   LeaderMetrics& leader() { return leader_; }
   audit::AuditMetrics& audit() { return audit_; }
   const audit::AuditMetrics& audit() const { return audit_; }
+  notify::NotifyMetrics& notify() { return notify_; }
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -57,6 +59,7 @@ class Telemetry {
   SelfMetrics self_;
   LeaderMetrics leader_;
   audit::AuditMetrics audit_;
+  notify::NotifyMetrics notify_;
 };
 
 /// process_* metrics from /proc/self (resident and virtual memory, CPU, fds, start time).

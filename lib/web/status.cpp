@@ -118,7 +118,8 @@ std::string render_status_json(const StatusSnapshot& s, SysTime now) {
                          {"dropped", r.dropped},
                          {"lastAttempt", time_or_null(r.last_attempt)},
                          {"lastSuccess", time_or_null(r.last_success)},
-                         {"lastError", r.last_error.empty() ? ojson(nullptr) : ojson(r.last_error)}});
+                         {"lastError", r.last_error.empty() ? ojson(nullptr) : ojson(r.last_error)},
+                         {"spooled", r.spooled}});
   }
   j["notifier"] = {{"receivers", receivers}};
   std::size_t firing = 0, pending = 0;

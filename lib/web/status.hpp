@@ -59,7 +59,8 @@ struct ReceiverStatus {
   std::uint64_t sent = 0, failed = 0, dropped = 0;
   std::optional<SysTime> last_attempt;
   std::optional<SysTime> last_success;
-  std::string last_error;
+  std::string last_error;  // of the last attempt, "" when it succeeded
+  std::size_t spooled = 0; // notifications kept in state_dir for after a restart
 };
 
 /// One pending or firing alert, as the status page shows it.
