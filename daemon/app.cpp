@@ -1,5 +1,6 @@
 #include "daemon/app.hpp"
 
+#include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -20,23 +21,6 @@ void apply_flags(config::Config& c, const DaemonFlags& f) {
   if (f.log_format) c.log.format = *f.log_format;
 }
 
-// The skeleton's token source: the token file (read once), else $VAULT_TOKEN, else the systemd
-// credential. Health and leader polls work without one.
-std::optional<Secret> read_token(const config::VaultConfig& v) {
-  auto read_file = [](const std::string& path) -> std::optional<Secret> {
-    std::ifstream in(path);
-    std::string t;
-    if (!in || !std::getline(in, t)) return std::nullopt;
-    while (!t.empty() && (t.back() == '\r' || t.back() == ' ')) t.pop_back();
-    return Secret(t);
-  };
-  if (!v.token_file.empty()) return read_file(v.token_file);
-  if (const char* t = std::getenv("VAULT_TOKEN"); t && *t) return Secret(t);
-  if (const char* d = std::getenv("CREDENTIALS_DIRECTORY"); d && *d)
-    return read_file(std::string(d) + "/vault-token");
-  return std::nullopt;
-}
-
 }  // namespace
 
 Loaded load_config(const AppOptions& opts) {
@@ -53,12 +37,25 @@ Loaded load_config(const AppOptions& opts) {
   return out;
 }
 
-std::vector<StartupProblem> check_runtime_files(const config::Config& cfg) {
+vault::TokenSourceOptions token_source_options(const config::VaultConfig& v, bool allow_insecure_token_file) {
+  vault::TokenSourceOptions o;
+  o.token_file = v.token_file;
+  o.allow_insecure_token_file = allow_insecure_token_file;
+  if (const char* t = std::getenv("VAULT_TOKEN"); t && *t) o.env_token = t;
+  if (const char* d = std::getenv("CREDENTIALS_DIRECTORY"); d && *d) o.credentials_directory = d;
+  return o;
+}
+
+std::vector<StartupProblem> check_runtime_files(const config::Config& cfg, bool allow_insecure_token_file) {
   std::vector<StartupProblem> out;
   if (auto u = http::parse_url(cfg.vault.address); u && u->tls) {
     if (auto ctx = http::make_client_tls_context(cfg.vault.tls); !ctx)
       out.push_back({true, "vault.tls: " + ctx.error().message});
   }
+  // Only the verdict matters here; the daemon logs its own warnings when it opens the source.
+  auto quiet = std::make_shared<spdlog::logger>("check", std::make_shared<spdlog::sinks::null_sink_st>());
+  if (auto ts = vault::TokenSource::open(token_source_options(cfg.vault, allow_insecure_token_file), quiet); !ts)
+    out.push_back({true, ts.error().message});
   return out;
 }
 
@@ -77,7 +74,11 @@ App::~App() {
   server_.reset();
   health_.reset();
   leader_.reset();
+  metrics_.reset();
+  token_checker_.reset();
+  secrets_.reset();
   vault_.reset();
+  token_source_.reset();
 }
 
 std::vector<StartupProblem> App::build_vault(const config::VaultConfig& v) {
@@ -91,9 +92,18 @@ std::vector<StartupProblem> App::build_vault(const config::VaultConfig& v) {
   copts.user_agent = std::string("vaultwatch/") + vw::version;
   auto client = http::Client::create(copts);
   if (!client) return {{true, "vault.tls: " + client.error().message}};
-  auto token = read_token(v);
+  auto tokens = vault::TokenSource::open(token_source_options(v, opts_.flags.allow_insecure_token_file),
+                                         logging_.get("token"), [this] { on_token_changed(); });
+  if (!tokens) return {{true, tokens.error().message}};
+  std::optional<vault::KeepFilter> keep;
+  if (v.metrics_interval > Duration::zero()) {
+    auto k = vault::KeepFilter::compile(v.metrics_keep);
+    if (!k) return {{true, k.error().message}};
+    keep = std::move(*k);
+  }
+  vault::TokenSource* ts = tokens->get();
   auto vault = std::make_unique<vault::VaultClient>(std::move(*client), v.namespace_,
-                                                    [token] { return token; });
+                                                    [ts] { return ts->token(); });
   auto ex = ioc_.get_executor();
   auto health = std::make_unique<vault::HealthPoller>(
       ex, *vault, v.health_interval, telemetry_.poll(), logging_.get("health_poller"),
@@ -101,19 +111,58 @@ std::vector<StartupProblem> App::build_vault(const config::VaultConfig& v) {
   auto leader = std::make_unique<vault::LeaderPoller>(
       ex, *vault, v.leader_interval, telemetry_.poll(), logging_.get("leader_poller"),
       [this](const vault::LeaderSample& s) { on_leader(s); });
-  // Swap in only when everything was built (reload keeps the old set on failure).
+  std::unique_ptr<vault::MetricsPoller> metrics;
+  std::shared_ptr<vault::VaultMetricsCollector> vault_metrics;
+  if (keep) {
+    vault_metrics = std::make_shared<vault::VaultMetricsCollector>(std::move(*keep));
+    metrics = std::make_unique<vault::MetricsPoller>(
+        ex, *vault, vault::MetricsPollerOptions{v.metrics_interval}, telemetry_.poll(),
+        logging_.get("metrics_poller"), [this](const vault::MetricsSample& s) { on_vault_metrics(s); });
+  }
+  std::unique_ptr<vault::TokenChecker> token_checker;
+  if (v.token_check_interval > Duration::zero())
+    token_checker = std::make_unique<vault::TokenChecker>(
+        ex, *vault, *ts, v.token_check_interval, telemetry_.poll(), logging_.get("token_checker"),
+        [this](const vault::TokenSample& s) { on_token_ttl(s); });
+  std::vector<vault::WatchedSecret> watched;
+  for (const auto& w : v.secrets) watched.push_back({w.path, w.max_age});
+  auto monitor = std::make_shared<vault::MonitorCollector>(watched);
+  std::unique_ptr<vault::SecretPoller> secrets;
+  if (!watched.empty())
+    secrets = std::make_unique<vault::SecretPoller>(
+        ex, *vault, *ts, std::move(watched), v.secrets_interval, telemetry_.poll(),
+        logging_.get("secret_poller"), [this](const vault::SecretSample& s) { on_secret_age(s); });
+  // Swap in only when everything was built (reload keeps the old set on failure). The old
+  // pollers stop first: after their in-flight request they touch nothing (PollLoop stop flag).
   if (health_) health_->stop();
   if (leader_) leader_->stop();
+  if (metrics_) metrics_->stop();
+  if (token_checker_) token_checker_->stop();
+  if (secrets_) secrets_->stop();
+  if (vault_metrics_) telemetry_.remove(vault_metrics_);
+  if (monitor_) telemetry_.remove(monitor_);
   health_ = std::move(health);
   leader_ = std::move(leader);
+  metrics_ = std::move(metrics);
+  token_checker_ = std::move(token_checker);
+  secrets_ = std::move(secrets);
   vault_ = std::move(vault);
+  token_source_ = std::move(*tokens);
+  vault_metrics_ = std::move(vault_metrics);
+  monitor_ = std::move(monitor);
+  if (vault_metrics_) telemetry_.add(vault_metrics_);
+  telemetry_.add(monitor_);
+  log_->info("monitor token: source={} present={}", token_source_->describe(), token_source_->token().has_value());
   health_->start();
   leader_->start();
+  if (metrics_) metrics_->start();
+  if (token_checker_) token_checker_->start();
+  if (secrets_) secrets_->start();
   return problems;
 }
 
 std::vector<StartupProblem> App::start() {
-  std::vector<StartupProblem> problems = check_runtime_files(cfg_);
+  std::vector<StartupProblem> problems = check_runtime_files(cfg_, opts_.flags.allow_insecure_token_file);
   if (!problems.empty()) return problems;
 
   web::Sources sources;
@@ -167,6 +216,9 @@ void App::stop() {
   if (server_) server_->stop();
   if (health_) health_->stop();
   if (leader_) leader_->stop();
+  if (metrics_) metrics_->stop();
+  if (token_checker_) token_checker_->stop();
+  if (secrets_) secrets_->stop();
   ioc_.stop();
 }
 
@@ -182,7 +234,7 @@ int App::run(std::chrono::milliseconds drain) {
 
 std::string App::reload() {
   auto loaded = load_config(opts_);
-  auto extra = check_runtime_files(loaded.config);
+  auto extra = check_runtime_files(loaded.config, opts_.flags.allow_insecure_token_file);
   loaded.problems.insert(loaded.problems.end(), extra.begin(), extra.end());
   if (loaded.problems.empty() && loaded.config.server.listen_address != cfg_.server.listen_address)
     log_->warn("server.listen_address changed: a restart is needed to apply it");
@@ -218,6 +270,25 @@ void App::on_leader(const vault::LeaderSample& s) {
     telemetry_.leader().last_change.Set(to_unix_seconds(s.at));
     log_->info("vault leader changed: leader={}", leader_tracker_.leader());
   }
+}
+
+void App::on_vault_metrics(const vault::MetricsSample& s) {
+  if (vault_metrics_) vault_metrics_->update(s);
+}
+
+void App::on_token_ttl(const vault::TokenSample& s) {
+  if (monitor_) monitor_->update(s);
+}
+
+void App::on_secret_age(const vault::SecretSample& s) {
+  if (monitor_) monitor_->update(s);
+}
+
+void App::on_token_changed() {
+  // A rotated token (Vault Agent sink) gets its TTL looked up now, and secrets that could not be
+  // read without a token are read now, instead of at their next interval.
+  if (token_checker_) token_checker_->trigger();
+  if (secrets_) secrets_->trigger();
 }
 
 boost::asio::ip::tcp::endpoint App::listen_endpoint() const {

@@ -15,7 +15,13 @@
 #include "http/server.hpp"
 #include "telemetry/telemetry.hpp"
 #include "vault/health_poller.hpp"
+#include "vault/metrics_poller.hpp"
+#include "vault/monitor_collector.hpp"
 #include "vault/node_state_collector.hpp"
+#include "vault/secret_poller.hpp"
+#include "vault/token_checker.hpp"
+#include "vault/token_source.hpp"
+#include "vault/vault_metrics_collector.hpp"
 
 namespace vw::daemon {
 
@@ -37,7 +43,11 @@ struct Loaded {
   std::vector<StartupProblem> problems;
 };
 Loaded load_config(const AppOptions& opts);
-std::vector<StartupProblem> check_runtime_files(const config::Config& cfg);
+/// Files the configuration points at that must be usable before starting: the Vault TLS files
+/// and the monitor token file (permissions, content; SPEC §8).
+std::vector<StartupProblem> check_runtime_files(const config::Config& cfg, bool allow_insecure_token_file = false);
+/// Where the monitor token comes from: vault.token_file, $VAULT_TOKEN, $CREDENTIALS_DIRECTORY.
+vault::TokenSourceOptions token_source_options(const config::VaultConfig& v, bool allow_insecure_token_file);
 
 /// Runs on one thread: everything happens on io() (STYLE.md runtime model).
 class App {
@@ -64,6 +74,12 @@ class App {
   std::vector<StartupProblem> build_vault(const config::VaultConfig& v);
   void on_health(const vault::HealthSample& s);
   void on_leader(const vault::LeaderSample& s);
+  // Vault telemetry, monitor token and secret rotation (issue 5). They feed the collectors; the
+  // rule engine (metric, token_ttl and secret_age conditions) is wired here too.
+  void on_vault_metrics(const vault::MetricsSample& s);
+  void on_token_ttl(const vault::TokenSample& s);
+  void on_secret_age(const vault::SecretSample& s);
+  void on_token_changed();
   void install_signals();
 
   net::io_context ioc_{1};  // first: destroyed last
@@ -75,9 +91,15 @@ class App {
   telemetry::Telemetry telemetry_;
   std::shared_ptr<vault::NodeStateCollector> node_state_;
   vault::LeaderTracker leader_tracker_;
+  std::unique_ptr<vault::TokenSource> token_source_;  // outlives vault_ and the pollers
   std::unique_ptr<vault::VaultClient> vault_;
   std::unique_ptr<vault::HealthPoller> health_;
   std::unique_ptr<vault::LeaderPoller> leader_;
+  std::shared_ptr<vault::VaultMetricsCollector> vault_metrics_;  // null when metrics_interval is 0
+  std::shared_ptr<vault::MonitorCollector> monitor_;
+  std::unique_ptr<vault::MetricsPoller> metrics_;
+  std::unique_ptr<vault::TokenChecker> token_checker_;
+  std::unique_ptr<vault::SecretPoller> secrets_;
   http::Router router_;
   std::unique_ptr<http::Server> server_;
   bool first_health_done_ = false;

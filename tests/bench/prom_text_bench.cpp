@@ -1,0 +1,76 @@
+// How long a large sys/metrics body holds the event loop (issue 5): parsing 2 MB whole, one
+// 256 KiB slice (what MetricsPoller parses between two yields), republishing the kept families,
+// and a scrape's share (Collect + serialize). Run:
+//   cmake --build build --target prom_text_bench && build/tests/bench/prom_text_bench
+#include <benchmark/benchmark.h>
+#include <prometheus/text_serializer.h>
+
+#include "config/load.hpp"
+#include "prom_text/prom_text.hpp"
+#include "support/vault_metrics_body.hpp"
+#include "vault/vault_metrics_collector.hpp"
+
+namespace {
+
+const std::string& body_2mb() {
+  static const std::string b = vw::test::synthetic_vault_metrics(2 * 1024 * 1024);
+  return b;
+}
+
+void BM_ParseWhole2MB(benchmark::State& state) {
+  const auto& body = body_2mb();
+  for (auto _ : state) {
+    auto r = vw::prom_text::parse(body);
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+  state.counters["bytes"] = static_cast<double>(body.size());
+}
+BENCHMARK(BM_ParseWhole2MB)->Unit(benchmark::kMillisecond);
+
+// The longest stretch the poller holds the loop while parsing: one slice.
+void BM_ParseOneSlice256KiB(benchmark::State& state) {
+  const auto& body = body_2mb();
+  for (auto _ : state) {
+    vw::prom_text::Parser p(body);
+    p.step(256 * 1024);
+    benchmark::DoNotOptimize(p.position());
+  }
+}
+BENCHMARK(BM_ParseOneSlice256KiB)->Unit(benchmark::kMicrosecond);
+
+// update(): keep filter (default list) + conversion of the kept families, once per poll.
+void BM_RepublishDefaultKeep(benchmark::State& state) {
+  auto parsed = vw::prom_text::parse(body_2mb());
+  vw::vault::MetricsSample s;
+  s.state = vw::vault::MetricsState::available;
+  s.families = std::make_shared<const std::vector<vw::prom_text::Family>>(std::move(*parsed));
+  auto keep = vw::vault::KeepFilter::compile(vw::config::default_metrics_keep());
+  vw::vault::VaultMetricsCollector c(std::move(*keep));
+  for (auto _ : state) c.update(s);
+  state.counters["families"] = static_cast<double>(c.kept().size());
+}
+BENCHMARK(BM_RepublishDefaultKeep)->Unit(benchmark::kMillisecond);
+
+// A /metrics scrape's share: copying the converted families and serializing them.
+void BM_ScrapeRepublished(benchmark::State& state) {
+  auto parsed = vw::prom_text::parse(body_2mb());
+  vw::vault::MetricsSample s;
+  s.state = vw::vault::MetricsState::available;
+  s.families = std::make_shared<const std::vector<vw::prom_text::Family>>(std::move(*parsed));
+  auto keep = vw::vault::KeepFilter::compile(vw::config::default_metrics_keep());
+  vw::vault::VaultMetricsCollector c(std::move(*keep));
+  c.update(s);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    auto text = prometheus::TextSerializer{}.Serialize(c.Collect());
+    bytes = text.size();
+    benchmark::DoNotOptimize(text);
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_ScrapeRepublished)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
