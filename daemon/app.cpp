@@ -114,9 +114,9 @@ std::vector<StartupProblem> App::build_vault(const config::VaultConfig& v) {
   std::unique_ptr<vault::MetricsPoller> metrics;
   std::shared_ptr<vault::VaultMetricsCollector> vault_metrics;
   if (keep) {
-    vault_metrics = std::make_shared<vault::VaultMetricsCollector>(std::move(*keep));
+    vault_metrics = std::make_shared<vault::VaultMetricsCollector>();
     metrics = std::make_unique<vault::MetricsPoller>(
-        ex, *vault, vault::MetricsPollerOptions{v.metrics_interval}, telemetry_.poll(),
+        ex, *vault, vault::MetricsPollerOptions{v.metrics_interval, std::move(*keep)}, telemetry_.poll(),
         logging_.get("metrics_poller"), [this](const vault::MetricsSample& s) { on_vault_metrics(s); });
   }
   std::unique_ptr<vault::TokenChecker> token_checker;

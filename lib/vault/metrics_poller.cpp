@@ -98,7 +98,21 @@ net::awaitable<void> MetricsPoller::once(PollLoop::StopFlag stopped) {
       sample.error = "sys/metrics body is not Prometheus text: " + families.error().message;
     } else {
       sample.hostname_prefix = prom_text::normalise_hostname_prefix(*families);
-      sample.families = std::make_shared<const std::vector<prom_text::Family>>(std::move(*families));
+      auto all = std::make_shared<const std::vector<prom_text::Family>>(std::move(*families));
+      auto republished = std::make_shared<std::vector<prometheus::MetricFamily>>();
+      std::size_t converted = 0;
+      for (const auto& f : *all) {
+        if (!republishable(f, opts_.keep)) continue;
+        republished->push_back(to_metric_family(f));
+        converted += f.samples.size();
+        if (converted >= opts_.convert_slice_samples) {
+          converted = 0;
+          co_await net::post(ex_, net::use_awaitable);
+          if (*stopped) co_return;
+        }
+      }
+      sample.families = std::move(all);
+      sample.republished = std::move(republished);
     }
   }
   const auto now = std::chrono::system_clock::now();

@@ -5,9 +5,12 @@
 #include <string>
 #include <vector>
 
+#include <prometheus/metric_family.h>
+
 #include "core/time.hpp"
 #include "prom_text/prom_text.hpp"
 #include "vault/poll_loop.hpp"
+#include "vault/republish.hpp"
 #include "vault/vault_client.hpp"
 
 namespace vw::vault {
@@ -33,6 +36,9 @@ struct MetricsSample {
   /// Every family of the exposition (not only the kept ones; rules may use any), hostname
   /// prefix already normalised away. Set only when available; shared, never mutated.
   std::shared_ptr<const std::vector<prom_text::Family>> families;
+  /// The families vault.metrics_keep selects, converted for the exposition. Set only when
+  /// available; shared, never mutated.
+  std::shared_ptr<const std::vector<prometheus::MetricFamily>> republished;
   std::string hostname_prefix;  // the hostname part that was removed, "" when none
   std::string error;            // for logs; never contains a header value
   std::string error_reason;     // vaultwatch_poll_errors_total reason, "" unless state == error
@@ -44,9 +50,12 @@ MetricsSample classify_metrics_response(const http::Outcome& outcome, SysTime no
 
 struct MetricsPollerOptions {
   Duration interval{30000};
-  /// The body is parsed in slices of this many bytes with the event loop running in between,
-  /// so a multi-megabyte exposition never holds the loop for more than one slice.
+  KeepFilter keep;  // vault.metrics_keep
+  /// The body is parsed in slices of this many bytes, and the kept families converted in slices
+  /// of this many samples, with the event loop running in between: a multi-megabyte exposition
+  /// never holds the loop for more than one slice (about 1 ms each, see README).
   std::size_t parse_slice_bytes = 256 * 1024;
+  std::size_t convert_slice_samples = 4096;
 };
 
 /// Polls sys/metrics every interval with the monitor token when there is one (Vault ignores it

@@ -8,6 +8,7 @@
 #include "config/load.hpp"
 #include "prom_text/prom_text.hpp"
 #include "support/vault_metrics_body.hpp"
+#include "vault/republish.hpp"
 #include "vault/vault_metrics_collector.hpp"
 
 namespace {
@@ -39,27 +40,46 @@ void BM_ParseOneSlice256KiB(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseOneSlice256KiB)->Unit(benchmark::kMicrosecond);
 
-// update(): keep filter (default list) + conversion of the kept families, once per poll.
+// Keep filter (default list) + conversion of every kept family, once per poll (the poller does
+// it in slices of 4096 samples; this is the whole).
 void BM_RepublishDefaultKeep(benchmark::State& state) {
   auto parsed = vw::prom_text::parse(body_2mb());
-  vw::vault::MetricsSample s;
-  s.state = vw::vault::MetricsState::available;
-  s.families = std::make_shared<const std::vector<vw::prom_text::Family>>(std::move(*parsed));
   auto keep = vw::vault::KeepFilter::compile(vw::config::default_metrics_keep());
-  vw::vault::VaultMetricsCollector c(std::move(*keep));
-  for (auto _ : state) c.update(s);
-  state.counters["families"] = static_cast<double>(c.kept().size());
+  std::size_t n = 0;
+  for (auto _ : state) {
+    auto r = vw::vault::republish(*parsed, *keep);
+    n = r.size();
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["families"] = static_cast<double>(n);
 }
 BENCHMARK(BM_RepublishDefaultKeep)->Unit(benchmark::kMillisecond);
+
+// One conversion slice as the poller runs it: families until 4096 samples.
+void BM_RepublishOneSlice(benchmark::State& state) {
+  auto parsed = vw::prom_text::parse(body_2mb());
+  auto keep = vw::vault::KeepFilter::compile(vw::config::default_metrics_keep());
+  for (auto _ : state) {
+    std::vector<prometheus::MetricFamily> out;
+    std::size_t samples = 0;
+    for (const auto& f : *parsed) {
+      if (!vw::vault::republishable(f, *keep)) continue;
+      out.push_back(vw::vault::to_metric_family(f));
+      if ((samples += f.samples.size()) >= 4096) break;
+    }
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_RepublishOneSlice)->Unit(benchmark::kMicrosecond);
 
 // A /metrics scrape's share: copying the converted families and serializing them.
 void BM_ScrapeRepublished(benchmark::State& state) {
   auto parsed = vw::prom_text::parse(body_2mb());
   vw::vault::MetricsSample s;
   s.state = vw::vault::MetricsState::available;
-  s.families = std::make_shared<const std::vector<vw::prom_text::Family>>(std::move(*parsed));
   auto keep = vw::vault::KeepFilter::compile(vw::config::default_metrics_keep());
-  vw::vault::VaultMetricsCollector c(std::move(*keep));
+  s.republished = std::make_shared<const std::vector<prometheus::MetricFamily>>(vw::vault::republish(*parsed, *keep));
+  vw::vault::VaultMetricsCollector c;
   c.update(s);
   std::size_t bytes = 0;
   for (auto _ : state) {
@@ -70,6 +90,21 @@ void BM_ScrapeRepublished(benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(bytes);
 }
 BENCHMARK(BM_ScrapeRepublished)->Unit(benchmark::kMillisecond);
+
+void BM_CollectOnly(benchmark::State& state) {
+  auto parsed = vw::prom_text::parse(body_2mb());
+  vw::vault::MetricsSample s;
+  s.state = vw::vault::MetricsState::available;
+  auto keep = vw::vault::KeepFilter::compile(vw::config::default_metrics_keep());
+  s.republished = std::make_shared<const std::vector<prometheus::MetricFamily>>(vw::vault::republish(*parsed, *keep));
+  vw::vault::VaultMetricsCollector c;
+  c.update(s);
+  for (auto _ : state) {
+    auto f = c.Collect();
+    benchmark::DoNotOptimize(f);
+  }
+}
+BENCHMARK(BM_CollectOnly)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
