@@ -72,24 +72,28 @@ void BM_RepublishOneSlice(benchmark::State& state) {
 }
 BENCHMARK(BM_RepublishOneSlice)->Unit(benchmark::kMicrosecond);
 
-// A /metrics scrape's share: copying the converted families and serializing them.
+// A /metrics scrape's share: copying the converted families and serializing them with
+// prometheus-cpp's TextSerializer, for a body of Arg KiB.
 void BM_ScrapeRepublished(benchmark::State& state) {
-  auto parsed = vw::prom_text::parse(body_2mb());
+  const auto body = vw::test::synthetic_vault_metrics(static_cast<std::size_t>(state.range(0)) * 1024);
+  auto parsed = vw::prom_text::parse(body);
   vw::vault::MetricsSample s;
   s.state = vw::vault::MetricsState::available;
   auto keep = vw::vault::KeepFilter::compile(vw::config::default_metrics_keep());
   s.republished = std::make_shared<const std::vector<prometheus::MetricFamily>>(vw::vault::republish(*parsed, *keep));
   vw::vault::VaultMetricsCollector c;
   c.update(s);
-  std::size_t bytes = 0;
+  std::size_t bytes = 0, lines = 0;
   for (auto _ : state) {
     auto text = prometheus::TextSerializer{}.Serialize(c.Collect());
     bytes = text.size();
     benchmark::DoNotOptimize(text);
   }
+  for (const auto& f : *s.republished) lines += f.metric.size();
   state.counters["bytes"] = static_cast<double>(bytes);
+  state.counters["series_groups"] = static_cast<double>(lines);
 }
-BENCHMARK(BM_ScrapeRepublished)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ScrapeRepublished)->Arg(128)->Arg(2048)->Unit(benchmark::kMillisecond);
 
 void BM_CollectOnly(benchmark::State& state) {
   auto parsed = vw::prom_text::parse(body_2mb());
