@@ -74,8 +74,8 @@ class App {
   std::vector<StartupProblem> build_vault(const config::VaultConfig& v);
   void on_health(const vault::HealthSample& s);
   void on_leader(const vault::LeaderSample& s);
-  // Vault telemetry, monitor token and secret rotation (issue 5). They feed the collectors; the
-  // rule engine (metric, token_ttl and secret_age conditions) is wired here too.
+  // Vault telemetry, monitor token and secret rotation (issue 5). For now they only feed the
+  // collectors; the rule engine's metric, token_ttl and secret_age conditions attach here.
   void on_vault_metrics(const vault::MetricsSample& s);
   void on_token_ttl(const vault::TokenSample& s);
   void on_secret_age(const vault::SecretSample& s);

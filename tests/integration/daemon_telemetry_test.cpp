@@ -384,3 +384,35 @@ TEST_F(DaemonTelemetry, AMissingSecretAndAForbiddenOneAreStatesNotCrashes) {
 
 }  // namespace
 }  // namespace vw::test
+
+namespace vw::test {
+namespace {
+
+TEST_F(DaemonTelemetry, ReloadRebuildsTheKeepListAndRefusesAnInsecureTokenFile) {
+  write_token_file(dir_ / "token", token_a);
+  const std::string token_line = "  token_file: " + (dir_ / "token").string() + "\n";
+  auto d = start(token_line);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->wait_metric("vault_core_active{cluster=\"vault-cluster-5f2a1b7c\"}", 1));
+  EXPECT_EQ(d->scrape().count("go_goroutines"), 0u);
+  // A new keep list takes effect on reload.
+  write_file(dir_ / "vaultwatch.yaml", config_for(vault_.address(), dir_.path(), token_line + "  metrics_keep: [\"go_.*\"]\n"));
+  auto r = d->get("/-/reload", HttpOptions{.method = "POST"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(d->wait_metric("go_goroutines", 412));
+  ASSERT_TRUE(wait_until([&] { return d->scrape().count("vault_core_active{cluster=\"vault-cluster-5f2a1b7c\"}") == 0; },
+                         default_deadline, "vault_core_active no longer kept"));
+  // A reload pointing at a token file others can read is rejected; the running config stays.
+  write_token_file(dir_ / "open-token", token_a, fs::perms::owner_read | fs::perms::others_read);
+  write_file(dir_ / "vaultwatch.yaml",
+             config_for(vault_.address(), dir_.path(), "  token_file: " + (dir_ / "open-token").string() + "\n"));
+  r = d->get("/-/reload", HttpOptions{.method = "POST"});
+  EXPECT_NE(r.status, 200);
+  EXPECT_NE(r.body.find("is accessible by group or others"), std::string::npos) << r.body;
+  EXPECT_EQ(d->scrape()["vaultwatch_config_last_reload_successful"], 0);
+  EXPECT_EQ(d->scrape()["go_goroutines"], 412);
+  EXPECT_EQ(d->process().output().find(token_a), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vw::test
