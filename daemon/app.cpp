@@ -1,6 +1,7 @@
 #include "daemon/app.hpp"
 
 #include <boost/asio/ip/host_name.hpp>
+#include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -22,22 +23,6 @@ void apply_flags(config::Config& c, const DaemonFlags& f) {
   if (f.log_format) c.log.format = *f.log_format;
 }
 
-// The skeleton's token source: the token file (read once), else $VAULT_TOKEN, else the systemd
-// credential. Health and leader polls work without one.
-std::optional<Secret> read_token(const config::VaultConfig& v) {
-  auto read_file = [](const std::string& path) -> std::optional<Secret> {
-    std::ifstream in(path);
-    std::string t;
-    if (!in || !std::getline(in, t)) return std::nullopt;
-    while (!t.empty() && (t.back() == '\r' || t.back() == ' ')) t.pop_back();
-    return Secret(t);
-  };
-  if (!v.token_file.empty()) return read_file(v.token_file);
-  if (const char* t = std::getenv("VAULT_TOKEN"); t && *t) return Secret(t);
-  if (const char* d = std::getenv("CREDENTIALS_DIRECTORY"); d && *d)
-    return read_file(std::string(d) + "/vault-token");
-  return std::nullopt;
-}
 
 rules::NodeState to_rules_state(vault::NodeState s) {
   switch (s) {
@@ -94,8 +79,21 @@ Loaded load_config(const AppOptions& opts) {
   return out;
 }
 
-std::vector<StartupProblem> check_runtime_files(const config::Config& cfg) {
+vault::TokenSourceOptions token_source_options(const config::VaultConfig& v, bool allow_insecure_token_file) {
+  vault::TokenSourceOptions o;
+  o.token_file = v.token_file;
+  o.allow_insecure_token_file = allow_insecure_token_file;
+  if (const char* t = std::getenv("VAULT_TOKEN"); t && *t) o.env_token = t;
+  if (const char* d = std::getenv("CREDENTIALS_DIRECTORY"); d && *d) o.credentials_directory = d;
+  return o;
+}
+
+std::vector<StartupProblem> check_runtime_files(const config::Config& cfg, bool allow_insecure_token_file) {
   std::vector<StartupProblem> out;
+  // Only the verdict matters here; the daemon logs its own warnings when it opens the source.
+  auto quiet = std::make_shared<spdlog::logger>("check", std::make_shared<spdlog::sinks::null_sink_st>());
+  if (auto ts = vault::TokenSource::open(token_source_options(cfg.vault, allow_insecure_token_file), quiet); !ts)
+    out.push_back({true, ts.error().message});
   if (auto u = http::parse_url(cfg.vault.address); u && u->tls) {
     if (auto ctx = http::make_client_tls_context(cfg.vault.tls); !ctx)
       out.push_back({true, "vault.tls: " + ctx.error().message});
@@ -125,7 +123,11 @@ App::~App() {
   server_.reset();
   health_.reset();
   leader_.reset();
+  metrics_.reset();
+  token_checker_.reset();
+  secrets_.reset();
   vault_.reset();
+  token_source_.reset();
   web_security_.reset();
   rules_.reset();
 }
@@ -151,31 +153,78 @@ result<App::VaultParts> App::build_vault(const config::VaultConfig& v) {
   copts.user_agent = std::string("vaultwatch/") + vw::version;
   auto client = http::Client::create(copts);
   if (!client) return make_error("vault.tls: " + client.error().message);
-  auto token = read_token(v);
+  auto tokens = vault::TokenSource::open(token_source_options(v, opts_.flags.allow_insecure_token_file),
+                                         logging_.get("token"), [this] { on_token_changed(); });
+  if (!tokens) return make_error(tokens.error().message);
+  std::optional<vault::KeepFilter> keep;
+  if (v.metrics_interval > Duration::zero()) {
+    auto k = vault::KeepFilter::compile(v.metrics_keep);
+    if (!k) return make_error(k.error().message);
+    keep = std::move(*k);
+  }
   VaultParts parts;
+  parts.tokens = std::move(*tokens);
+  vault::TokenSource* ts = parts.tokens.get();
   parts.client = std::make_unique<vault::VaultClient>(std::move(*client), v.namespace_,
-                                                      [token] { return token; });
+                                                      [ts] { return ts->token(); });
   auto ex = ioc_.get_executor();
+  auto& vc = *parts.client;
   parts.health = std::make_unique<vault::HealthPoller>(
-      ex, *parts.client, v.health_interval, telemetry_.poll(), logging_.get("health_poller"),
+      ex, vc, v.health_interval, telemetry_.poll(), logging_.get("health_poller"),
       [this](const vault::HealthSample& s) { on_health(s); });
   parts.leader = std::make_unique<vault::LeaderPoller>(
-      ex, *parts.client, v.leader_interval, telemetry_.poll(), logging_.get("leader_poller"),
+      ex, vc, v.leader_interval, telemetry_.poll(), logging_.get("leader_poller"),
       [this](const vault::LeaderSample& s) { on_leader(s); });
+  if (keep) {
+    parts.vault_metrics = std::make_shared<vault::VaultMetricsCollector>();
+    parts.metrics = std::make_unique<vault::MetricsPoller>(
+        ex, vc, vault::MetricsPollerOptions{v.metrics_interval, std::move(*keep)}, telemetry_.poll(),
+        logging_.get("metrics_poller"), [this](const vault::MetricsSample& s) { on_vault_metrics(s); });
+  }
+  if (v.token_check_interval > Duration::zero())
+    parts.token_checker = std::make_unique<vault::TokenChecker>(
+        ex, vc, *ts, v.token_check_interval, telemetry_.poll(), logging_.get("token_checker"),
+        [this](const vault::TokenSample& s) { on_token_ttl(s); });
+  std::vector<vault::WatchedSecret> watched;
+  for (const auto& w : v.secrets) watched.push_back({w.path, w.max_age});
+  parts.monitor = std::make_shared<vault::MonitorCollector>(watched);
+  if (!watched.empty())
+    parts.secrets = std::make_unique<vault::SecretPoller>(
+        ex, vc, *ts, std::move(watched), v.secrets_interval, telemetry_.poll(),
+        logging_.get("secret_poller"), [this](const vault::SecretSample& s) { on_secret_age(s); });
   return parts;
 }
 
 void App::swap_vault(VaultParts parts) {
   // The node-state collector and leader tracker live here, not in the pollers, so the gauges
   // and the leader-change count carry over; an in-flight poll of the old pollers ends without
-  // delivering (PollLoop's stop flag).
+  // delivering (PollLoop's stop flag). The republished Vault families and the token/secret
+  // gauges belong to the new pollers and start empty.
   if (health_) health_->stop();
   if (leader_) leader_->stop();
+  if (metrics_) metrics_->stop();
+  if (token_checker_) token_checker_->stop();
+  if (secrets_) secrets_->stop();
+  if (vault_metrics_) telemetry_.remove(vault_metrics_);
+  if (monitor_) telemetry_.remove(monitor_);
   health_ = std::move(parts.health);
   leader_ = std::move(parts.leader);
+  metrics_ = std::move(parts.metrics);
+  token_checker_ = std::move(parts.token_checker);
+  secrets_ = std::move(parts.secrets);
   vault_ = std::move(parts.client);
+  token_source_ = std::move(parts.tokens);
+  vault_metrics_ = std::move(parts.vault_metrics);
+  monitor_ = std::move(parts.monitor);
+  secret_samples_.clear();
+  if (vault_metrics_) telemetry_.add(vault_metrics_);
+  telemetry_.add(monitor_);
+  log_->info("monitor token: source={} present={}", token_source_->describe(), token_source_->token().has_value());
   health_->start();
   leader_->start();
+  if (metrics_) metrics_->start();
+  if (token_checker_) token_checker_->start();
+  if (secrets_) secrets_->start();
 }
 
 // The reload participants for what exists in this build (see daemon/reloader.hpp for the
@@ -317,7 +366,7 @@ void App::swap_notifier(std::unique_ptr<notify::Notifier> next) {
 }
 
 std::vector<StartupProblem> App::start() {
-  std::vector<StartupProblem> problems = check_runtime_files(cfg_);
+  std::vector<StartupProblem> problems = check_runtime_files(cfg_, opts_.flags.allow_insecure_token_file);
   if (!problems.empty()) return problems;
 
   web::Sources sources;
@@ -413,6 +462,9 @@ void App::stop() {
   if (server_) server_->stop();
   if (health_) health_->stop();
   if (leader_) leader_->stop();
+  if (metrics_) metrics_->stop();
+  if (token_checker_) token_checker_->stop();
+  if (secrets_) secrets_->stop();
   if (audit_) audit_->stop();  // saves the audit checkpoint
   if (rules_) rules_->stop();    // saves the alert state
   // Receivers keep delivering while run() drains, then spool what is left (webhooks).
@@ -622,6 +674,73 @@ std::vector<web::AlertView> App::alerts() const {
     return x.active_at < y.active_at;
   });
   return out;
+}
+
+namespace {
+
+// The samples of Vault's sys/metrics families that metric rules read (full sample names, e.g.
+// vault_audit_log_request_failure or vault_core_handle_request_count).
+std::vector<rules::MetricSample> vault_samples(const std::vector<prom_text::Family>& families,
+                                               const std::set<std::string>& wanted) {
+  std::vector<rules::MetricSample> out;
+  for (const auto& f : families) {
+    for (const auto& sm : f.samples) {
+      auto name = f.sample_name(sm);
+      if (!wanted.count(name)) continue;
+      Labels labels;
+      for (const auto& l : sm.labels) labels[l.name] = l.value;
+      out.push_back({std::move(name), std::move(labels), sm.value});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void App::on_vault_metrics(const vault::MetricsSample& s) {
+  if (vault_metrics_) vault_metrics_->update(s);
+  if (!rules_) return;
+  const auto& wanted = rules_->engine().vault_metric_names();
+  if (wanted.empty()) return;
+  // While Vault's telemetry is unavailable (standby, sealed, disabled) the rules get an empty
+  // snapshot: metric alerts resolve rather than hold on to stale values.
+  rules_->on_metrics(rules::MetricSource::vault,
+                     s.families ? vault_samples(*s.families, wanted) : std::vector<rules::MetricSample>{});
+}
+
+void App::on_token_ttl(const vault::TokenSample& s) {
+  if (monitor_) monitor_->update(s);
+  if (!rules_) return;
+  switch (s.state) {
+    case vault::TokenState::valid:
+      rules_->on_token(rules::TokenTtl{
+          true, s.expires ? std::optional<Duration>(std::chrono::duration_cast<Duration>(*s.expires - s.at))
+                          : std::nullopt});
+      break;
+    case vault::TokenState::rejected:
+      rules_->on_token(rules::TokenTtl{false, Duration{0}});
+      break;
+    default:
+      break;  // no token, or Vault cannot say right now: nothing new to evaluate
+  }
+}
+
+void App::on_secret_age(const vault::SecretSample& s) {
+  if (monitor_) monitor_->update(s);
+  if (!rules_) return;
+  // The rules get a full snapshot of the secrets whose age is known.
+  secret_samples_[s.path] = s;
+  std::vector<rules::SecretAge> ages;
+  for (const auto& [path, sample] : secret_samples_)
+    if (sample.version_created) ages.push_back({path, *sample.version_created, sample.max_age});
+  rules_->on_secrets(ages);
+}
+
+void App::on_token_changed() {
+  // A rotated token (Vault Agent sink) gets its TTL looked up now, and secrets that could not be
+  // read without a token are read now, instead of at their next interval.
+  if (token_checker_) token_checker_->trigger();
+  if (secrets_) secrets_->trigger();
 }
 
 // The audit pipeline's sink: every decoded entry that is neither the test probe nor an ignored

@@ -24,7 +24,13 @@
 #include "rules/rule_manager.hpp"
 #include "telemetry/telemetry.hpp"
 #include "vault/health_poller.hpp"
+#include "vault/metrics_poller.hpp"
+#include "vault/monitor_collector.hpp"
 #include "vault/node_state_collector.hpp"
+#include "vault/secret_poller.hpp"
+#include "vault/token_checker.hpp"
+#include "vault/token_source.hpp"
+#include "vault/vault_metrics_collector.hpp"
 #include "web/status.hpp"
 #include "web/web_security.hpp"
 
@@ -48,7 +54,11 @@ struct Loaded {
   std::vector<StartupProblem> problems;
 };
 Loaded load_config(const AppOptions& opts);
-std::vector<StartupProblem> check_runtime_files(const config::Config& cfg);
+/// Files the configuration points at that must be usable before starting: the Vault TLS files
+/// and the monitor token file (permissions, content; SPEC §8).
+std::vector<StartupProblem> check_runtime_files(const config::Config& cfg, bool allow_insecure_token_file = false);
+/// Where the monitor token comes from: vault.token_file, $VAULT_TOKEN, $CREDENTIALS_DIRECTORY.
+vault::TokenSourceOptions token_source_options(const config::VaultConfig& v, bool allow_insecure_token_file);
 
 /// Runs on one thread: everything happens on io() (STYLE.md runtime model).
 class App {
@@ -83,9 +93,15 @@ class App {
  private:
   /// The vault client and its pollers, built but not started (reload prepare phase).
   struct VaultParts {
+    std::unique_ptr<vault::TokenSource> tokens;
     std::unique_ptr<vault::VaultClient> client;
     std::unique_ptr<vault::HealthPoller> health;
     std::unique_ptr<vault::LeaderPoller> leader;
+    std::unique_ptr<vault::MetricsPoller> metrics;                 // null: metrics_interval 0
+    std::shared_ptr<vault::VaultMetricsCollector> vault_metrics;  // null with it
+    std::unique_ptr<vault::TokenChecker> token_checker;           // null: token_check_interval 0
+    std::unique_ptr<vault::SecretPoller> secrets;                 // null: no watched secrets
+    std::shared_ptr<vault::MonitorCollector> monitor;
   };
   result<VaultParts> build_vault(const config::VaultConfig& v);
   void swap_vault(VaultParts parts);
@@ -102,6 +118,12 @@ class App {
   void on_audit_event(const AuditEvent& e);
   void on_notifications(std::vector<AlertNotification> n);
   rules::RuleManagerOptions rule_options(const config::Config& c) const;
+  // Vault telemetry, monitor token and secret rotation (issue 5): they feed the collectors and
+  // the rule engine's metric, token_ttl and secret_age conditions.
+  void on_vault_metrics(const vault::MetricsSample& s);
+  void on_token_ttl(const vault::TokenSample& s);
+  void on_secret_age(const vault::SecretSample& s);
+  void on_token_changed();
   void install_signals();
   std::string status_line() const;
 
@@ -116,12 +138,19 @@ class App {
   telemetry::Telemetry telemetry_;
   std::shared_ptr<vault::NodeStateCollector> node_state_;
   vault::LeaderTracker leader_tracker_;
+  std::unique_ptr<vault::TokenSource> token_source_;  // outlives vault_ and the pollers
   std::unique_ptr<vault::VaultClient> vault_;
   std::unique_ptr<vault::HealthPoller> health_;
   std::unique_ptr<vault::LeaderPoller> leader_;
   std::unique_ptr<audit::AuditPipeline> audit_;
   std::unique_ptr<rules::RuleManager> rules_;
   std::string generator_url_;
+  std::shared_ptr<vault::VaultMetricsCollector> vault_metrics_;  // null when metrics_interval is 0
+  std::shared_ptr<vault::MonitorCollector> monitor_;
+  std::unique_ptr<vault::MetricsPoller> metrics_;
+  std::unique_ptr<vault::TokenChecker> token_checker_;
+  std::unique_ptr<vault::SecretPoller> secrets_;
+  std::map<std::string, vault::SecretSample> secret_samples_;  // latest per watched path, for rules
   http::Router router_;
   std::unique_ptr<web::WebSecurity> web_security_;  // outlives server_ (its sessions use it)
   std::unique_ptr<http::Server> server_;

@@ -33,7 +33,7 @@ int run_daemon(const DaemonFlags& flags) {
   }
   auto loaded = load_config(opts);
   if (flags.check_config) {
-    auto more = check_runtime_files(loaded.config);
+    auto more = check_runtime_files(loaded.config, flags.allow_insecure_token_file);
     loaded.problems.insert(loaded.problems.end(), more.begin(), more.end());
     if (loaded.problems.empty()) {
       std::string sources;

@@ -93,6 +93,11 @@ void read_vault(MapReader& r, VaultConfig& v) {
       ctx.error(s.node("path"), p + ".path", "must be <mount>/<secret path>, e.g. secret/app/db");
     if (!s.duration("max_age", w.max_age)) ctx.error(n, p + ".max_age", "is required");
     else if (w.max_age <= Duration::zero()) ctx.error(s.node("max_age"), p + ".max_age", "must be greater than 0");
+    // The path is the series' identity (vaultwatch_secret_*{path}): a repeat would export the
+    // same series twice.
+    for (const auto& earlier : v.secrets)
+      if (!w.path.empty() && earlier.path == w.path)
+        ctx.error(s.node("path"), p + ".path", "is listed twice: \"" + w.path + "\"");
     v.secrets.push_back(std::move(w));
   });
   if (r.duration("secrets_interval", v.secrets_interval))

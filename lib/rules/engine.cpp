@@ -34,8 +34,8 @@ Engine::Engine(std::vector<Rule> rules, EngineOptions opts) : opts_(std::move(op
     rs.base = r.labels;
     rs.base["alertname"] = r.alert;
     rs.rule = r;
-    if (auto* m = std::get_if<MetricCond>(&r.condition); m && is_own_family(m->name))
-      self_names_.insert(m->name);
+    if (auto* m = std::get_if<MetricCond>(&r.condition))
+      (is_own_family(m->name) ? self_names_ : vault_names_).insert(m->name);
     rules_.push_back(std::move(rs));
   }
   rule_list_ = std::move(rules);

@@ -118,6 +118,8 @@ class Engine {
   /// The metric names rules read from our own families (is_own_family): what the daemon feeds
   /// as MetricSource::self. Empty when no rule needs them.
   const std::set<std::string>& self_metric_names() const { return self_names_; }
+  /// Metric names read from Vault's sys/metrics snapshots (every other metric rule).
+  const std::set<std::string>& vault_metric_names() const { return vault_names_; }
 
   /// On reload: takes over what the previous engine had observed (last health state, audit
   /// activity, metric snapshots, secrets, token) so that the new rules need not wait for the
@@ -193,6 +195,7 @@ class Engine {
   std::vector<RuleState> rules_;
   std::vector<Rule> rule_list_;  // rules() view
   std::set<std::string> self_names_;
+  std::set<std::string> vault_names_;
   EngineOptions opts_;
   std::map<Labels, Alert> alerts_;
   std::uint64_t generation_ = 0;

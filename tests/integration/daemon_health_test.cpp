@@ -185,7 +185,9 @@ TEST_F(DaemonHealth, StopsCleanlyOnSigterm) {
   auto code = daemon_->stop(std::chrono::seconds(10));
   ASSERT_TRUE(code.has_value()) << "did not exit within 10 s";
   EXPECT_EQ(*code, 0);
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+  // Nothing is in flight here: every component must cancel its timers on stop, so the drain
+  // ends at once instead of running into its 9 s bound.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
 }
 
 TEST_F(DaemonHealth, StopsCleanlyOnSigintEvenWithAHangingVault) {

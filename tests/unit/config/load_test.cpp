@@ -185,3 +185,16 @@ TEST(ConfigLoad, ShippedExampleConfigIsValid) {
 
 }  // namespace
 }  // namespace vw::config
+
+namespace vw::config {
+namespace {
+
+TEST(ConfigLoad, AWatchedSecretListedTwiceIsAnError) {
+  const char* yaml = "vault:\n  secrets:\n    - {path: secret/app/db, max_age: 90d}\n    - {path: secret/app/db, max_age: 30d}\n";
+  auto r = load_string(yaml, "dup.yaml", [](const std::string&) { return std::optional<std::string>{}; });
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].to_string(), "dup.yaml:4:14: vault.secrets[1].path: is listed twice: \"secret/app/db\"");
+}
+
+}  // namespace
+}  // namespace vw::config
