@@ -594,16 +594,9 @@ web::StatusSnapshot App::status() const {
     if (st.rotated_open > 0) a.state += " (+" + std::to_string(st.rotated_open) + " rotated file(s) still open)";
     a.lines_total = static_cast<std::uint64_t>(m.lines.Value());
     a.entries_total = static_cast<std::uint64_t>(audit_entries_total());
-    double errors = 0, rotations = 0;
-    for (const auto& f : m.decode_errors.Collect())
-      for (const auto& c : f.metric) errors += c.counter.value;
-    for (const auto& f : m.rotations.Collect())
-      for (const auto& c : f.metric) rotations += c.counter.value;
-    a.decode_errors_total = static_cast<std::uint64_t>(errors);
-    a.rotations_total = static_cast<std::uint64_t>(rotations);
-    for (const auto& f : m.last_entry.Collect())
-      for (const auto& c : f.metric)
-        if (c.gauge.value > 0) a.last_entry_time = from_unix_seconds(c.gauge.value);
+    a.decode_errors_total = static_cast<std::uint64_t>(m.decode_errors.sum());
+    a.rotations_total = static_cast<std::uint64_t>(m.rotations.sum());
+    if (const double last = m.last_entry.max(); last > 0) a.last_entry_time = from_unix_seconds(last);
     if (entry_samples_.size() >= 2) {
       const auto& [t0, v0] = entry_samples_.front();
       const auto& [t1, v1] = entry_samples_.back();
@@ -633,12 +626,7 @@ web::StatusSnapshot App::status() const {
   return s;
 }
 
-double App::audit_entries_total() const {
-  double total = 0;
-  for (const auto& f : telemetry_.audit().entries.Collect())
-    for (const auto& c : f.metric) total += c.counter.value;
-  return total;
-}
+double App::audit_entries_total() const { return telemetry_.audit().entries.sum(); }
 
 void App::sample_rates() {
   // A minute of samples, one every 5 s: the status page's entries/s is over that window.

@@ -3,7 +3,6 @@
 // the label caps that keep their cardinality bounded, and AuditRecorder, which counts one
 // classified entry with cached counter pointers so the hot path never builds a label map.
 #include <prometheus/counter.h>
-#include <prometheus/family.h>
 #include <prometheus/gauge.h>
 
 #include <array>
@@ -17,6 +16,7 @@
 #include "audit/classifier.hpp"
 #include "audit/decoder.hpp"
 #include "audit/entry_view.hpp"
+#include "metrics/family.hpp"
 
 namespace vw::audit {
 
@@ -48,19 +48,19 @@ class LabelCap {
 /// kinds, sensitive kinds) are created at 0 up front so increase() sees their first event.
 /// Built once by telemetry; lives as long as the registry. Not thread-safe: io thread only.
 struct AuditMetrics {
-  prometheus::Family<prometheus::Counter>& entries;          // vaultwatch_audit_entries_total
-  prometheus::Family<prometheus::Counter>& root_token_uses;  // ..._root_token_uses_total
-  prometheus::Family<prometheus::Counter>& sensitive;        // ..._sensitive_operations_total
-  prometheus::Family<prometheus::Counter>& watched;          // ..._watched_path_requests_total
-  prometheus::Family<prometheus::Counter>& logins;           // ..._login_total
-  prometheus::Family<prometheus::Counter>& kv_writes;        // ..._kv_writes_total
+  metrics::CounterFamily& entries;          // vaultwatch_audit_entries_total
+  metrics::CounterFamily& root_token_uses;  // ..._root_token_uses_total
+  metrics::CounterFamily& sensitive;        // ..._sensitive_operations_total
+  metrics::CounterFamily& watched;          // ..._watched_path_requests_total
+  metrics::CounterFamily& logins;           // ..._login_total
+  metrics::CounterFamily& kv_writes;        // ..._kv_writes_total
   prometheus::Counter& lines;                                // ..._lines_total
   prometheus::Counter& bytes;                                // ..._bytes_total
-  prometheus::Family<prometheus::Counter>& decode_errors;    // ..._decode_errors_total{reason}
-  prometheus::Family<prometheus::Counter>& rotations;        // ..._rotations_total{kind}
+  metrics::CounterFamily& decode_errors;    // ..._decode_errors_total{reason}
+  metrics::CounterFamily& rotations;        // ..._rotations_total{kind}
   prometheus::Gauge& lag_bytes;                              // ..._lag_bytes
-  prometheus::Family<prometheus::Gauge>& last_entry;         // ..._last_entry_timestamp_seconds
-  prometheus::Family<prometheus::Gauge>& file_info;          // ..._file_info{path,inode}
+  metrics::GaugeFamily& last_entry;         // ..._last_entry_timestamp_seconds
+  metrics::GaugeFamily& file_info;          // ..._file_info{path,inode}
   prometheus::Counter& checkpoint_failures;                  // ..._checkpoint_write_failures_total
 
   // Caps shared by every recorder built over these families (a reload builds a new recorder;

@@ -1,11 +1,12 @@
 #include "telemetry/telemetry.hpp"
 
 #include <prometheus/histogram.h>
-#include <prometheus/text_serializer.h>
 
 #include <algorithm>
 
 #include "core/version.hpp"
+#include "metrics/family.hpp"
+#include "metrics/text_format.hpp"
 
 namespace vw::telemetry {
 
@@ -63,12 +64,18 @@ LeaderMetrics build_leader(prometheus::Registry& r) {
   };
 }
 
-audit::AuditMetrics build_audit(prometheus::Registry& r) {
-  auto counter = [&r](const char* name, const char* help) -> prometheus::Family<prometheus::Counter>& {
-    return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+// The audit families are text-native (metrics::Family): with many mounts they are most of the
+// series of a scrape. They are owned by `owned` (Telemetry's collectables).
+audit::AuditMetrics build_audit(std::vector<std::shared_ptr<prometheus::Collectable>>& owned) {
+  auto counter = [&owned](const char* name, const char* help) -> metrics::CounterFamily& {
+    auto f = std::make_shared<metrics::CounterFamily>(name, help);
+    owned.push_back(f);
+    return *f;
   };
-  auto gauge = [&r](const char* name, const char* help) -> prometheus::Family<prometheus::Gauge>& {
-    return prometheus::BuildGauge().Name(name).Help(help).Register(r);
+  auto gauge = [&owned](const char* name, const char* help) -> metrics::GaugeFamily& {
+    auto f = std::make_shared<metrics::GaugeFamily>(name, help);
+    owned.push_back(f);
+    return *f;
   };
   audit::AuditMetrics m{
       counter("vaultwatch_audit_entries_total",
@@ -110,9 +117,9 @@ Telemetry::Telemetry()
       poll_(build_poll(*registry_)),
       self_(build_self(*registry_)),
       leader_(build_leader(*registry_)),
-      audit_(build_audit(*registry_)),
+      audit_(build_audit(collectables_)),
       notify_(notify::build_notify_metrics(*registry_)) {
-  collectables_.push_back(registry_);
+  collectables_.push_back(registry_);  // after the audit families: their order does not matter
   collectables_.push_back(make_process_collector());
 }
 
@@ -124,7 +131,11 @@ void Telemetry::remove(const std::shared_ptr<prometheus::Collectable>& c) {
   std::erase(collectables_, c);
 }
 
-std::string Telemetry::render() const { return prometheus::TextSerializer{}.Serialize(collect()); }
+std::string Telemetry::render() const {
+  auto text = metrics::render_text(collectables_, last_render_size_);
+  last_render_size_ = text.size();
+  return text;
+}
 
 std::vector<prometheus::MetricFamily> Telemetry::collect() const {
   std::vector<prometheus::MetricFamily> families;

@@ -60,6 +60,7 @@ class Telemetry {
   LeaderMetrics leader_;
   audit::AuditMetrics audit_;
   notify::NotifyMetrics notify_;
+  mutable std::size_t last_render_size_ = 0;  // reserve hint for the next scrape
 };
 
 /// process_* metrics from /proc/self (resident and virtual memory, CPU, fds, start time).

@@ -117,7 +117,8 @@ net::awaitable<void> MetricsPoller::once(PollLoop::StopFlag stopped) {
   }
   const auto now = std::chrono::system_clock::now();
   metrics_.record("metrics", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                  sample.error_reason, to_unix_seconds(now));
+                  sample.error_reason, to_unix_seconds(now), sample.status,
+                  sample.state == MetricsState::available ? std::string() : sample.error);
   log_transition(sample);
   sink_(sample);
 }

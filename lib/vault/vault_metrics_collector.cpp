@@ -12,6 +12,24 @@ std::vector<prometheus::MetricFamily> VaultMetricsCollector::Collect() const {
   if (!state_) return {};
   std::vector<prometheus::MetricFamily> out;
   if (republished_) out = *republished_;
+  out.push_back(available_family());
+  return out;
+}
+
+void VaultMetricsCollector::visit_text(
+    const std::function<void(std::string_view, const Writer&)>& emit) const {
+  if (!state_) return;
+  if (republished_) {
+    for (const auto& f : *republished_) {
+      if (f.metric.empty()) continue;
+      emit(f.name, [&f](std::string& out) { metrics::append_family(f, out); });
+    }
+  }
+  const auto avail = available_family();
+  emit(avail.name, [&avail](std::string& out) { metrics::append_family(avail, out); });
+}
+
+prometheus::MetricFamily VaultMetricsCollector::available_family() const {
   prometheus::MetricFamily avail;
   avail.name = "vaultwatch_vault_metrics_available";
   avail.help =
@@ -26,8 +44,7 @@ std::vector<prometheus::MetricFamily> VaultMetricsCollector::Collect() const {
     m.gauge.value = 0;
   }
   avail.metric.push_back(std::move(m));
-  out.push_back(std::move(avail));
-  return out;
+  return avail;
 }
 
 }  // namespace vw::vault
