@@ -141,7 +141,7 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
        "h1{font-size:1.3rem}h2{font-size:1.1rem;margin-top:1.6rem;border-bottom:1px solid #ddd}\n"
        "table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{text-align:left;padding:.25rem .4rem;"
        "border-bottom:1px solid #eee;vertical-align:top;word-break:break-word}\n"
-       ".badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;font-weight:bold}\n"
+       ".badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;font-weight:bold;white-space:nowrap}th{white-space:nowrap}\n"
        ".ok{background:#d4edda;color:#155724}.info{background:#d1ecf1;color:#0c5460}"
        ".bad{background:#f8d7da;color:#721c24}.warn{background:#fff3cd;color:#856404}.muted{background:#eee;color:#555}\n"
        "code{font-size:.85rem}footer{margin-top:2rem;font-size:.8rem;color:#666}\n"

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "fake_vault/fake_vault.hpp"
 #include "support/daemon_process.hpp"
 #include "support/subprocess.hpp"
@@ -21,7 +23,8 @@ class StatusPage : public ::testing::Test {
     vault_.start();
     daemon_ = Daemon::start(dir_.path(), {"vault:\n  address: " + vault_.address() +
                                           "\n  health_interval: 100ms\n  leader_interval: 100ms\n"
-                                          "audit: {path: \"\"}\nstate_dir: " + dir_.path().string() + "\n"});
+                                          "audit: {path: \"" + (dir_ / "audit.log").string() +
+                                          "\", start_at: beginning}\nstate_dir: " + dir_.path().string() + "\n"});
     ASSERT_TRUE(daemon_);
   }
   TempDir dir_;
@@ -62,10 +65,21 @@ TEST_F(StatusPage, HtmlPageIsSelfContained) {
   EXPECT_THAT(r.body, ::testing::Not(HasSubstr("<script")));
 }
 
-TEST_F(StatusPage, RendersTheSealedStateInHeadlessChromium) {
+TEST_F(StatusPage, RendersTheSealedStateAndAFiringAlertInHeadlessChromium) {
   ASSERT_TRUE(have_program("chromium")) << "chromium comes from deploy/install-deps.sh";
   vault_.set_state(fake::VaultState::sealed);
   ASSERT_TRUE(daemon_->wait_metric("vault_sealed", 1));
+  // A root token reads a secret: the built-in VaultRootTokenUsed fires at once (for: 0s).
+  {
+    std::ofstream out(dir_ / "audit.log", std::ios::binary | std::ios::app);
+    out << R"({"time":"2026-11-28T10:00:00.000000Z","type":"request","auth":{"client_token":"hmac-sha256:aa11",)"
+           R"("accessor":"hmac-sha256:bb22","display_name":"root","policies":["root"],"token_policies":["root"],)"
+           R"("token_type":"service"},"request":{"id":"r-1","operation":"read","mount_point":"secret/",)"
+           R"("mount_type":"kv","client_token":"hmac-sha256:aa11","path":"secret/data/payments/db",)"
+           R"("remote_address":"10.1.2.3","namespace":{"id":"root"}}})" "\n";
+  }
+  ASSERT_TRUE(daemon_->wait_metric(
+      "vaultwatch_alerts{alertname=\"VaultRootTokenUsed\",alertstate=\"firing\",severity=\"critical\"}", 1));
   // Flags from the machine notes: no sandbox as root, and no background networking (the
   // machine's closed network refuses it).
   std::vector<std::string> base = {"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -79,9 +93,13 @@ TEST_F(StatusPage, RendersTheSealedStateInHeadlessChromium) {
   ASSERT_EQ(dom.exit_code, 0) << dom.output;
   EXPECT_THAT(dom.output, HasSubstr("badge bad\">sealed</span>"));
   EXPECT_THAT(dom.output, HasSubstr("Vault polls"));
+  EXPECT_THAT(dom.output, HasSubstr("<strong>VaultRootTokenUsed</strong>"));
+  EXPECT_THAT(dom.output, HasSubstr("badge bad\">firing</span>"));
+  EXPECT_THAT(dom.output, HasSubstr("secret/data/payments/db"));  // the triggering event
+  EXPECT_THAT(dom.output, ::testing::Not(HasSubstr("hmac-sha256")));
   // The screenshot is kept next to the test binary for people to look at.
   std::filesystem::create_directories("artifacts");
-  auto shot = std::filesystem::absolute("artifacts/status_page_sealed.png");
+  auto shot = std::filesystem::absolute("artifacts/status_page_sealed_root_alert.png");
   auto cmd = base;
   cmd.push_back("--window-size=1000,1300");
   cmd.push_back("--screenshot=" + shot.string());
