@@ -1,0 +1,105 @@
+// The metric-name contract (SPEC §4) against a real scrape: the daemon is driven through every
+// component (Vault polls with a token, KV metadata, sys/metrics, an audit log with every kind of
+// entry, a webhook receiver), then every family of tests/deploy/spec_metric_names.txt (the list
+// the dashboard and Prometheus rules in deploy/ are checked against) must be in its `# TYPE`
+// lines with the listed type, and the exposition must pass `promtool check metrics`.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "fake_vault/fake_vault.hpp"
+#include "support/daemon_process.hpp"
+#include "support/subprocess.hpp"
+#include "support/test_support.hpp"
+
+namespace vw::test {
+namespace {
+
+constexpr const char* token = "hvs.CAESIcontractAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+// One request entry in Vault's file-device format (old key layout).
+std::string entry(const std::string& op, const std::string& path, const std::string& mount,
+                  const std::string& mount_type, const std::string& policies, const std::string& error = "") {
+  return R"({"time":"2026-11-28T10:00:00.000000Z","type":"request","auth":{"client_token":"hmac-sha256:aa",)"
+         R"("accessor":"hmac-sha256:bb","display_name":"approle","policies":[)" + policies +
+         R"(],"token_type":"service"},"request":{"id":"r","operation":")" + op + R"(","mount_point":")" + mount +
+         R"(","mount_type":")" + mount_type + R"(","client_token":"hmac-sha256:aa","path":")" + path +
+         R"(","remote_address":"10.0.0.1","namespace":{"id":"root"}},"error":")" + error + "\"}\n";
+}
+
+TEST(MetricContract, EverySpecFamilyIsInARealScrapeWithItsType) {
+  TempDir dir;
+  fake::FakeVault vault;
+  vault.start();
+  vault.add_token(token, std::chrono::hours(1));
+  vault.set_secret("secret/app/db", {});
+  const auto log = dir / "audit.log";
+  {
+    std::ofstream out(log, std::ios::binary);
+    out << entry("read", "secret/data/app/db", "secret/", "kv", R"("root")")
+        << entry("update", "auth/approle/login", "auth/approle/", "approle", "")
+        << entry("update", "secret/data/app/db", "secret/", "kv", R"("default")")
+        << entry("update", "sys/policy/ops", "sys/", "system", R"("default")")
+        << entry("read", "secret/data/app/x", "secret/", "kv", R"("default")", "permission denied")
+        << "this line is not JSON\n";
+  }
+  auto d = Daemon::start(
+      dir.path(), {"vault:\n  address: " + vault.address() +
+                       "\n  health_interval: 100ms\n  leader_interval: 100ms\n  metrics_interval: 100ms\n"
+                       "  token_check_interval: 100ms\n  secrets_interval: 100ms\n"
+                       "  secrets:\n    - {path: secret/app/db, max_age: 90d}\n"
+                       "audit:\n  path: " + log.string() + "\n  start_at: beginning\n"
+                       "  watch:\n    - {name: app, paths: [\"secret/data/app/**\"]}\n"
+                       "notify:\n  webhooks:\n    - {name: dead, url: \"http://127.0.0.1:1/hook\"}\n"
+                       "state_dir: " + dir.path().string() + "\n",
+                   {}, {{"VAULT_TOKEN", token}}});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->wait_metric("vaultwatch_audit_lines_total", 6));
+  ASSERT_TRUE(d->wait_metric("vaultwatch_vault_metrics_available", 1));
+  ASSERT_TRUE(wait_until([&] { return d->scrape().count("vaultwatch_secret_age_seconds{path=\"secret/app/db\"}") > 0; },
+                         default_deadline, "secret age exported"));
+  ASSERT_TRUE(wait_until([&] { return d->scrape().count("vaultwatch_token_ttl_seconds") > 0; },
+                         default_deadline, "token TTL exported"));
+
+  const auto body = d->get("/metrics").body;
+  std::map<std::string, std::string> types;  // family -> type, from the # TYPE lines
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("# TYPE ", 0) != 0) continue;
+    std::istringstream f(line.substr(7));
+    std::string name, type;
+    f >> name >> type;
+    EXPECT_TRUE(types.emplace(name, type).second) << "family written twice: " << name;
+  }
+  std::ifstream names(std::string(VW_SOURCE_DIR) + "/tests/deploy/spec_metric_names.txt");
+  ASSERT_TRUE(names);
+  std::size_t checked = 0;
+  for (std::string line; std::getline(names, line);) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream f(line);
+    std::string name, type;
+    if (!(f >> name)) continue;
+    f >> type;
+    if (type == "prometheus") continue;  // made by Prometheus itself (up, ALERTS)
+    ++checked;
+    auto it = types.find(name);
+    if (it == types.end()) {
+      ADD_FAILURE() << name << " is in the contract but not in the scrape";
+      continue;
+    }
+    if (!type.empty()) EXPECT_EQ(it->second, type) << name;
+  }
+  EXPECT_GT(checked, 50u);
+
+  // The whole exposition, as Prometheus' own linter reads it.
+  ASSERT_TRUE(have_program("promtool"));
+  const auto file = dir / "scrape.txt";
+  write_file(file, body);
+  auto r = run_command({"sh", "-c", "promtool check metrics < " + file.string()}, {}, std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+}  // namespace
+}  // namespace vw::test
