@@ -193,7 +193,7 @@ class TableWriter final : public RowWriter {
       if (c.empty()) c.push_back('-');
     if (!fixed_) {
       held_.push_back(std::move(cells));
-      if (held_.size() > sample_) flush(out);
+      if (held_.size() - 1 > sample_) flush(out);  // held_[0] is the header
       return;
     }
     emit(cells, out);

@@ -114,7 +114,8 @@ void Stats::render_table(std::string& out, std::size_t top_n) const {
   section("SENSITIVE OPERATIONS (request entries)", kinds, 0, kinds.size());
   std::snprintf(buf, sizeof buf, "ROOT TOKEN USES (request entries): %llu, by operation",
                 static_cast<unsigned long long>(root_));
-  section(buf, top("root_operation", 0), root_, root_operations_.size());
+  const std::string root_title = buf;
+  section(root_title, top("root_operation", 0), root_, root_operations_.size());
 }
 
 void Stats::render_json(std::string& out, std::size_t top_n) const {
