@@ -575,6 +575,47 @@ class Inputs(Base):
                 self.assertEqual(out, "")
                 self.assertIn("vaultwatch:", err)
 
+    def test_progress_bar_only_on_a_terminal(self):
+        import pty
+        import select
+        p = os.path.join(self.tmp, "big.log")
+        line = json.dumps({"time": "2026-11-28T10:00:00Z", "type": "request",
+                           "request": {"operation": "read", "path": "secret/data/x" + "y" * 200}}) + "\n"
+        with open(p, "w") as f:
+            f.write(line * ((65 << 20) // len(line) + 1))  # just over the 64 MiB threshold
+        # stderr a pipe: no bar, only the summary.
+        rc, _, err = run(["search", "--operation=delete", p])
+        self.assertEqual(rc, 0)
+        self.assertNotIn("\r", err)
+        self.assertEqual(len(err.splitlines()), 1)
+        # stderr a terminal: the bar is drawn, then erased before the summary.
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([BIN, "audit", "search", "--operation=delete", p], stdout=subprocess.DEVNULL,
+                                stderr=slave)
+        os.close(slave)
+        got = b""
+        deadline = datetime.now() + timedelta(seconds=DEADLINE)
+        while datetime.now() < deadline:
+            r, _, _ = select.select([master], [], [], 1.0)
+            if not r:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            got += chunk
+        os.close(master)
+        self.assertEqual(proc.wait(timeout=DEADLINE), 0)
+        text = got.decode(errors="replace")
+        self.assertRegex(text, r"\r\[#* *\] +\d+%")
+        self.assertIn("\r\x1b[K", text)
+        self.assertIn("0 matched of", text)
+        os.remove(p)
+
     def test_help(self):
         for cmd in ("search", "stats"):
             rc, out, _ = run([cmd, "--help"])

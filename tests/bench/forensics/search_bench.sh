@@ -15,6 +15,7 @@
 # The commands (SELECT is a secret's path prefix, ~7.5 % of the lines):
 #   vaultwatch selective   audit search --format=json --path="$SELECT**"        > /dev/null
 #   vaultwatch match-all   audit search --format=json                           > /dev/null
+#   vaultwatch no literal  audit search --format=json --remote=... --operation=list > /dev/null
 #   vaultwatch stats       audit stats                                          > /dev/null
 #   jq selective           jq -c 'select(.request.path|startswith("$SELECT"))'  > /dev/null
 #   grep -F -c             grep -F -c "$SELECT" | cat > /dev/null  (through a pipe: GNU grep
@@ -83,6 +84,8 @@ run "vaultwatch audit search (match-all, json)" "$REPS" \
   "'$BIN' audit search --quiet --format=json '$LOG' > /dev/null"
 run "vaultwatch audit search --identity=billing --errors (table)" "$REPS" \
   "'$BIN' audit search --quiet --identity=billing --errors '$LOG' > /dev/null"
+run "vaultwatch audit search --remote=10.1.0.0/16 --operation=list (no pre-filter: every line decoded, json)" "$REPS" \
+  "'$BIN' audit search --quiet --format=json --remote=10.1.0.0/16 --operation=list '$LOG' > /dev/null"
 run "vaultwatch audit stats" "$REPS" "'$BIN' audit stats --quiet '$LOG' > /dev/null"
 run "grep -F -c (substring count, no decoding)" "$REPS" "grep -F -c '$SELECT' '$LOG' | cat > /dev/null"
 run "jq -c 'select(.request.path|startswith(...))'" 1 \
