@@ -37,7 +37,7 @@ Exit codes: 0 done (bad lines and damaged gzip are reported, not fatal), 2 usage
 
 Searches Vault file audit logs (plain or gzip, detected by content; several files; '-' is stdin)
 and prints one row per matching entry: time, type, operation, path, display_name, entity_id,
-policies, remote_address, error. HMAC'd values are never printed unless --show-hmac.
+policies, remote_address, error. HMAC'd values are printed only with --show-hmac (below).
 
 Filters (repeat a flag to OR its values; different flags are AND-ed):
   --path=GLOB        request.path; '*' within a segment, '**' across (secret/data/app/**)
