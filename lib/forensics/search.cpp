@@ -139,7 +139,10 @@ SearchSummary run_search(const Filter& filter, const SearchOptions& opts,
     opened.push_back(std::move(*in));
   }
   std::unique_ptr<Progress> progress;
-  if (opts.progress && sizes_known && total >= opts.progress_min_bytes && ::isatty(err_fd))
+  // Not when rows go to the same terminal: the bar would be torn up by the rows (stats prints
+  // only at the end, so it always gets the bar).
+  if (opts.progress && sizes_known && total >= opts.progress_min_bytes && ::isatty(err_fd) &&
+      (opts.mode == SearchOptions::Mode::stats || !::isatty(out_fd)))
     progress = std::make_unique<Progress>(err_fd, total);
 
   audit::Decoder decoder(opts.prefix);

@@ -3,7 +3,8 @@
 // scans lines, pre-filters, decodes with lib/audit's Decoder (the daemon's decoder, `prefix`
 // included), filters, and writes rows (search) or the stats report (stats) to `out_fd`; a
 // summary line, warnings for damaged inputs and errors for unreadable ones go to `err_fd`, and a
-// progress bar too when `err_fd` is a terminal and the input is large.
+// progress bar too when `err_fd` is a terminal, the input is large, and the rows do not go to a
+// terminal themselves (stats always qualifies: it prints at the end).
 //
 // Problems in the data (bad lines, over-long lines, truncated or corrupt gzip) are counted and
 // reported, never fatal. An input that cannot be opened or read is an error: the other inputs are
