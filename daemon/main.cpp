@@ -7,6 +7,7 @@
 
 #include "core/version.hpp"
 #include "daemon/app.hpp"
+#include "daemon/audit_command.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/logging.hpp"
 
@@ -69,6 +70,14 @@ int main(int argc, char** argv) {
   if (!parsed.error.empty()) {
     std::fprintf(stderr, "vaultwatch: %s\n\n%s", parsed.error.c_str(), usage().c_str());
     return exit_usage;
+  }
+  if (parsed.mode == ParsedArgs::Mode::subcommand && parsed.subcommand[0] == "audit") {
+    try {
+      return run_audit_command({parsed.subcommand.begin() + 1, parsed.subcommand.end()});
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "vaultwatch: fatal: %s\n", e.what());
+      return exit_failure;
+    }
   }
   if (parsed.mode == ParsedArgs::Mode::subcommand) {
     std::fprintf(stderr, "vaultwatch: unknown command \"%s\"\n\n%s", parsed.subcommand[0].c_str(),

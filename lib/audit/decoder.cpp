@@ -107,7 +107,7 @@ error_code Decoder::Impl::read_request(od::value v, AuditEntryView& out, bool& i
 error_code Decoder::Impl::read_auth(od::value v, AuditEntryView& out) {
   od::object o;
   if (auto e = v.get_object().get(o)) return e == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : e;
-  std::string_view client_token;
+  std::string_view& client_token = out.client_token;
   for (auto fr : o) {
     od::field f;
     if (auto e = std::move(fr).get(f)) return e;

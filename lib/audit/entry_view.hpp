@@ -34,6 +34,9 @@ struct AuditEntryView {
   std::string_view token_type;
   std::span<const std::pair<std::string_view, std::string_view>> metadata;
   std::string_view accessor;
+  // auth.client_token as logged (HMAC'd). Only `audit search --show-hmac` prints it; it is never
+  // copied into the AuditEvent.
+  std::string_view client_token;
   std::string_view error;
   // response.data.error is present: Vault answered with an error body (logical.ErrorResponse),
   // e.g. a wrong password on a login, which some versions log without a top-level `error`.
