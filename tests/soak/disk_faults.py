@@ -97,8 +97,17 @@ def main():
                     f"audit: {{path: '{audit_path}', start_at: beginning}}\nstate_dir: {state_dir}\n")
         os.chmod(cfg, 0o644)
         dlog = os.path.join(work, "vaultwatch.log")
-        d = Daemon(procs, a.vaultwatch, cfg, port, dlog)
         user = "nobody" if root else None
+        binary = a.vaultwatch
+        if user:
+            # The build tree may be where nobody cannot reach it (e.g. under /root in CI).
+            probe = subprocess.run(["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", binary, "--version"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if probe.returncode != 0:
+                binary = os.path.join(work, "vaultwatch")
+                shutil.copy2(a.vaultwatch, binary)
+                os.chmod(binary, 0o755)
+        d = Daemon(procs, binary, cfg, port, dlog)
         d.start(user=user)
         base = [0.0]
 
