@@ -31,8 +31,14 @@ struct Server::State {
   RouteHandler handler;
   tcp::acceptor acceptor;
   bool stopped = false;
-  std::size_t rejected = 0;  // connections shed in the current over-the-cap burst
+  bool at_cap_logged = false;  // "connection limit reached" logged for the current episode
   bool accept_failing = false;
+  // A new connection is held (accepted, not served yet) because every slot is taken: answers
+  // are sent with "Connection: close" so keep-alive clients give their slot up in turn.
+  bool holding = false;
+  // The accept loop waits on it while it holds a connection; a session that ends cancels it, so
+  // the held connection gets the freed slot at once.
+  net::steady_timer slot_timer;
   // Live connections, closed by stop() and shed at the cap. Raw pointers are removed by each
   // session before its stream dies (single thread, so no race).
   struct Conn {
@@ -56,16 +62,16 @@ struct Server::State {
   }
 
   // At the cap, make room by closing the connection that has been waiting for a request the
-  // longest (slowloris clients, idle keep-alive). Returns false when every connection is busy
-  // answering a request: then the new connection is the one refused. Evicting the oldest
-  // waiter (not refusing the newcomer) is what keeps /metrics answering while hundreds of
-  // idle or trickling connections are open: a real scraper sends its request at once and is
-  // the newest, so it is the last candidate.
+  // longest, if it has waited at least evict_waiting_after (slowloris clients, idle
+  // keep-alive). Returns false when there is none (every connection is busy or just arrived).
+  // Evicting the oldest waiter (not refusing the newcomer) is what keeps /metrics answering
+  // while hundreds of idle or trickling connections are open.
   bool evict_one() {
     beast::tcp_stream* victim = nullptr;
     std::chrono::steady_clock::time_point oldest{};
+    const auto cutoff = std::chrono::steady_clock::now() - opts.limits.evict_waiting_after;
     for (auto& [s, c] : connections) {
-      if (c.evicted || !c.waiting) continue;
+      if (c.evicted || !c.waiting || c.since > cutoff) continue;
       if (!victim || c.since < oldest) victim = s, oldest = c.since;
     }
     if (!victim) return false;
@@ -77,7 +83,7 @@ struct Server::State {
 
   State(net::any_io_executor ex, ServerOptions o, std::shared_ptr<spdlog::logger> l,
         RouteHandler h)
-      : opts(std::move(o)), log(std::move(l)), handler(std::move(h)), acceptor(ex) {}
+      : opts(std::move(o)), log(std::move(l)), handler(std::move(h)), acceptor(ex), slot_timer(ex) {}
 };
 
 namespace {
@@ -94,6 +100,7 @@ struct ConnectionGuard {
     if (it == state.connections.end()) return;
     if (it->second.evicted) --state.evicting;
     state.connections.erase(it);
+    if (state.holding) state.slot_timer.cancel();
   }
 };
 
@@ -157,7 +164,10 @@ net::awaitable<void> serve(std::shared_ptr<Server::State> st, Stream& stream) {
                      e.what());
       res = error_response(req.version(), bhttp::status::internal_server_error, "internal error\n");
     }
-    const bool keep = res.keep_alive() && req.keep_alive() && !st->stopped;
+    // At the cap, close after each answer: clients queued in the listen backlog then get slots
+    // in arrival order instead of waiting behind keep-alive connections that never let go.
+    const bool keep = res.keep_alive() && req.keep_alive() && !st->stopped && !st->holding &&
+                      st->live() < st->opts.limits.max_connections;
     res.keep_alive(keep);
     lowest.expires_after(lim.write_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
@@ -211,19 +221,27 @@ net::awaitable<void> accept_loop(std::shared_ptr<Server::State> st) {
     if (st->accept_failing) st->log->info("accepting connections again");
     st->accept_failing = false;
     backoff = std::chrono::milliseconds(5);
+    // At the cap: close a connection that has waited long enough for a request, or else hold
+    // this one until a slot frees. Meanwhile the next clients wait in the kernel's listen
+    // backlog (as behind Go's netutil.LimitListener, which Prometheus uses) instead of being
+    // refused, and answers go out with "Connection: close" so busy keep-alive clients take
+    // turns. A 1 000-connection flood is then served in turns, not refused or thrashed.
     if (st->live() >= st->opts.limits.max_connections) {
-      const bool evicted = st->evict_one();
-      if (st->rejected++ == 0)
-        st->log->warn("connection limit reached: max_connections={} (closing the connections "
-                      "that wait longest for a request; refusing new ones while all are busy)",
+      if (!st->at_cap_logged)
+        st->log->warn("connection limit reached: max_connections={} (closing connections that "
+                      "wait longest for a request, queueing new ones)",
                       st->opts.limits.max_connections);
-      if (!evicted) {
-        error_code ignored;
-        socket.close(ignored);
-        continue;
+      st->at_cap_logged = true;
+      while (st->live() >= st->opts.limits.max_connections && !st->evict_one()) {
+        st->holding = true;
+        // Woken when a session ends; the timeout re-checks for a waiter old enough to evict.
+        st->slot_timer.expires_after(std::chrono::milliseconds(100));
+        co_await st->slot_timer.async_wait(use_tuple);
+        if (st->stopped) co_return;
       }
-    } else {
-      st->rejected = 0;
+      st->holding = false;
+    } else if (st->live() * 2 < st->opts.limits.max_connections) {
+      st->at_cap_logged = false;  // well clear of the cap: the next episode is logged again
     }
     net::co_spawn(st->acceptor.get_executor(), session(st, std::move(socket)),
                   [st](std::exception_ptr e) {
@@ -321,6 +339,7 @@ void Server::stop() {
   error_code ignored;
   state_->acceptor.close(ignored);
   for (auto& [c, info] : state_->connections) c->socket().close(ignored);
+  state_->slot_timer.cancel();
 }
 
 tcp::endpoint Server::local_endpoint() const {

@@ -129,6 +129,7 @@ TEST_F(ServerFixture, AtTheCapTheLongestWaitingConnectionMakesRoom) {
   ServerLimits l;
   l.max_connections = 2;
   l.read_timeout = 10s;
+  l.evict_waiting_after = 0ms;
   start(l);
   boost::asio::io_context io;
   std::vector<tcp::socket> idle;
@@ -149,10 +150,12 @@ TEST_F(ServerFixture, AtTheCapTheLongestWaitingConnectionMakesRoom) {
   EXPECT_EQ(ec, boost::asio::error::would_block);
 }
 
-// While every connection is busy answering, a new one is the one refused, and service resumes.
-TEST_F(ServerFixture, AtTheCapWithEveryConnectionBusyTheNewOneIsRefused) {
+// While every connection is busy answering (or has only just arrived), a new one waits for a
+// slot instead of being refused, and is served as soon as one frees.
+TEST_F(ServerFixture, AtTheCapWithEveryConnectionBusyTheNewOneWaitsForASlot) {
   ServerLimits l;
   l.max_connections = 2;
+  l.evict_waiting_after = 0ms;  // even so, a busy connection is never evicted
   auto started = std::make_shared<std::atomic<int>>(0);
   auto gates = std::make_shared<std::vector<std::shared_ptr<boost::asio::steady_timer>>>();
   start(l, [started, gates](const StringRequest& r, const RouteHandler& h) -> net::awaitable<StringResponse> {
@@ -170,13 +173,18 @@ TEST_F(ServerFixture, AtTheCapWithEveryConnectionBusyTheNewOneIsRefused) {
   for (int i = 0; i < 2; ++i)
     slow.emplace_back([&] { slow_ok += test::http_request(url("/slow"), {.timeout = 20s}).status == 200; });
   ASSERT_TRUE(test::wait_until([&] { return started->load() == 2; }, 5s, "two busy requests"));
-  EXPECT_EQ(test::http_request(url()).status, 0);
+  std::atomic<int> third{-1};
+  std::thread waiter([&] { third = static_cast<int>(test::http_request(url(), {.timeout = 20s}).status); });
+  // Not served while both slots are busy (a wrong server would answer within milliseconds).
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(third.load(), -1);
   boost::asio::post(ioc_, [gates] {
     for (auto& t : *gates) t->cancel();
   });
   for (auto& t : slow) t.join();
+  waiter.join();
   EXPECT_EQ(slow_ok.load(), 2);
-  EXPECT_TRUE(test::wait_until([&] { return test::http_request(url()).status == 200; }, 5s, "service resumes"));
+  EXPECT_EQ(third.load(), 200);
 }
 
 TEST(SplitHostPort, ParsesTheExporterSpellings) {
