@@ -12,8 +12,8 @@ Verdict (every item is an invariant, not a timing race; exit 0 only if all hold)
      maximum RSS of the last quarter <= the maximum RSS of the first quarter + --rss-slack-mib;
   3. scrapes: every Prometheus scrape outside a deliberate restart window has up == 1 and
      scrape_duration_seconds <= --scrape-budget (Prometheus' own samples, read back raw through
-     its HTTP query API); every direct scrape of /metrics and /healthz outside a restart
-     window answers 200 within --scrape-budget... (see `direct_budget` below);
+     its HTTP query API); every direct scrape of /metrics and /healthz (every 0.2 s) outside
+     a restart window answers 200 within --scrape-budget;
   4. counters: the sum over instances of vaultwatch_audit_lines_total, of
      vaultwatch_audit_entries_total by type and of vaultwatch_audit_decode_errors_total{reason=
      "bad_json"} equal exactly what was written; vaultwatch_audit_rotations_total by kind
