@@ -62,6 +62,7 @@ struct AuditMetrics {
   metrics::GaugeFamily& last_entry;         // ..._last_entry_timestamp_seconds
   metrics::GaugeFamily& file_info;          // ..._file_info{path,inode}
   prometheus::Counter& checkpoint_failures;                  // ..._checkpoint_write_failures_total
+  prometheus::Counter& open_failures;                        // ..._open_failures_total
 
   // Caps shared by every recorder built over these families (a reload builds a new recorder;
   // the series it created before are still there, so the caps must outlive it).

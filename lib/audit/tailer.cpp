@@ -115,17 +115,27 @@ void Tailer::ensure_buffer(std::size_t want) {
 // ---- opening and identifying files ---------------------------------------------------------
 
 std::unique_ptr<Tailer::File> Tailer::open_file(const std::string& path, bool quiet, bool watch) {
+  // Retried on every tick and inotify event until it works: counted each time, logged once
+  // per episode (a permission flipped for an hour must not write 3600 lines).
+  auto failed = [&](const std::string& why) {
+    if (quiet) return;
+    m_.open_failures.Increment();
+    if (!warned_open_) log_->error("cannot open audit log (retrying every second): path={} err={}", path, why);
+    warned_open_ = true;
+  };
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
-    if (!quiet && errno != ENOENT) log_->error("cannot open audit log: path={} err={}", path, std::strerror(errno));
+    if (errno != ENOENT) failed(std::strerror(errno));
     return nullptr;
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    if (!quiet) log_->error("audit log is not a regular file: path={}", path);
+    failed("not a regular file");
     ::close(fd);
     return nullptr;
   }
+  if (warned_open_ && !quiet) log_->info("audit log can be opened again: path={}", path);
+  if (!quiet) warned_open_ = false;
   auto f = std::make_unique<File>();
   f->fd = fd;
   f->dev = st.st_dev;

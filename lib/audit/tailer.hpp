@@ -163,6 +163,7 @@ class Tailer {
   prometheus::Gauge* file_info_ = nullptr;
   bool warned_missing_ = false;
   bool warned_checkpoint_ = false;
+  bool warned_open_ = false;  // an open() failure was logged; reset when the file opens
 };
 
 }  // namespace vw::audit

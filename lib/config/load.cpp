@@ -1,6 +1,9 @@
 #include "config/load.hpp"
 
+#include <fcntl.h>
 #include <glob.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -223,15 +226,55 @@ void read_log(MapReader& r, LogConfig& l) {
     r.ctx().error(r.node("format"), r.path_of("format"), "must be text or json");
 }
 
+// Reads a config or rules file. Bounded and non-blocking where it matters, because the path
+// comes from the operator and --check-config must always finish: a directory is an error (an
+// ifstream "opens" one and reads nothing, which looked like an empty file = defaults), a FIFO
+// nobody writes to reads as empty instead of blocking in open(), and /dev/zero or a runaway
+// generated file stops at max_config_bytes instead of eating memory.
+constexpr std::size_t max_config_bytes = 16 * 1024 * 1024;
+
 std::optional<std::string> read_text(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     error = std::string("cannot read: ") + std::strerror(errno);
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    error = std::string("cannot read: ") + std::strerror(errno);
+    return std::nullopt;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    error = "cannot read: is a directory, not a file";
+    return std::nullopt;
+  }
+  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > max_config_bytes) {
+    error = "cannot read: larger than " + std::to_string(max_config_bytes >> 20) + " MiB";
+    return std::nullopt;
+  }
+  // Blocking reads from here on: a pipe with a writer (`--config.file=<(...)`) delivers all of it.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = std::string("cannot read: ") + std::strerror(errno);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<std::size_t>(n) > max_config_bytes) {
+      error = "cannot read: larger than " + std::to_string(max_config_bytes >> 20) + " MiB";
+      return std::nullopt;
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
 }
 
 // Inline `rules:`, then each `rules_files` pattern in order (globs relative to the config file's
@@ -355,6 +398,10 @@ LoadResult load_string(std::string_view yaml, const std::string& file_name, cons
     return out;
   }
   return load_node(root, file_name, env);
+}
+
+std::optional<std::string> read_config_text(const std::string& path, std::string& error) {
+  return read_text(path, error);
 }
 
 LoadResult load_file(const std::string& path, const EnvLookup& env) {

@@ -1,5 +1,6 @@
 #pragma once
 // Loading and validating vaultwatch.yaml (SPEC §2).
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,11 @@ LoadResult defaults(const EnvLookup& env);
 /// Loads a file; a missing or unreadable file is a diagnostic. Every problem is reported, each
 /// with file, line, column and YAML path; unknown keys are problems.
 LoadResult load_file(const std::string& path, const EnvLookup& env);
+
+/// Reads a whole config-type file (config, rules, web config): nullopt with `error` set ("cannot
+/// read: ...") for a missing file, a directory, or more than 16 MiB; never blocks on a FIFO
+/// without a writer.
+std::optional<std::string> read_config_text(const std::string& path, std::string& error);
 
 /// Same, from text (`file_name` is used in diagnostics and to resolve relative rule globs).
 LoadResult load_string(std::string_view yaml, const std::string& file_name, const EnvLookup& env);

@@ -1,5 +1,7 @@
 #include "config/web_config.hpp"
 
+#include "config/load.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -179,16 +181,15 @@ WebConfigResult parse_web_config(std::string_view yaml, const std::string& file_
 }
 
 WebConfigResult load_web_config(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string why;
+  auto text = read_config_text(path, why);
+  if (!text) {
     WebConfigResult out;
     out.config.source = path;
-    out.diagnostics.push_back(Diagnostic{path, 0, 0, "", std::string("cannot read: ") + std::strerror(errno)});
+    out.diagnostics.push_back(Diagnostic{path, 0, 0, "", why});
     return out;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_web_config(ss.str(), path);
+  return parse_web_config(*text, path);
 }
 
 }  // namespace vw::config

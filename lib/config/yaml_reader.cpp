@@ -113,13 +113,62 @@ YAML::Node MapReader::node(std::string_view key) {
 
 bool MapReader::present(std::string_view key) { return value(key).has_value(); }
 
+namespace {
+
+// Strict UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). yaml-cpp passes bytes
+// through unchecked, and a config value ends up in label values, alert payloads and /metrics,
+// where invalid UTF-8 makes Prometheus reject the whole scrape. A dozen lines do not justify
+// linking simdjson into the config library.
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = 0;
+    char32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<std::string> MapReader::scalar(Context& ctx, const YAML::Node& n,
                                              const std::string& path) {
   if (!n.IsScalar()) {
     ctx.error(n, path, "must be a single value, not a list or mapping");
     return std::nullopt;
   }
-  return ctx.expand(n, path, n.Scalar());
+  auto v = ctx.expand(n, path, n.Scalar());
+  if (v && !valid_utf8(*v)) {
+    ctx.error(n, path, "is not valid UTF-8");
+    return std::nullopt;
+  }
+  if (v && v->find('\0') != std::string::npos) {
+    ctx.error(n, path, "contains a NUL character");
+    return std::nullopt;
+  }
+  return v;
 }
 
 bool MapReader::str(std::string_view key, std::string& out) {

@@ -21,6 +21,8 @@ constexpr Unit duration_units[] = {
     {"y", 365 * 86400LL * 1000},
 };
 
+constexpr std::int64_t max_duration_ms = 100 * 365 * 86400LL * 1000;
+
 }  // namespace
 
 result<Duration> parse_duration(std::string_view text) {
@@ -46,9 +48,13 @@ result<Duration> parse_duration(std::string_view text) {
     }
     if (unit == nullptr) return bad();
     rest.remove_prefix(unit->name.size());
-    if (n > std::numeric_limits<std::int64_t>::max() / unit->ms) return bad();
+    // Checked before adding (signed overflow is undefined), and capped well below what a
+    // timer can hold: Asio converts to steady_clock nanoseconds and adds "now", so anything
+    // near 292 years would overflow there and fire at once, in a loop.
+    if (n > max_duration_ms / unit->ms || n * unit->ms > max_duration_ms - total)
+      return make_error("must be at most 100y (a duration that long is surely a typo), got \"" +
+                        std::string(text) + "\"");
     total += n * unit->ms;
-    if (total < 0) return bad();
   }
   return Duration{total};
 }

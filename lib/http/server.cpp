@@ -12,7 +12,9 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
 
-#include <unordered_set>
+#include <boost/asio/steady_timer.hpp>
+
+#include <unordered_map>
 
 namespace vw::http {
 
@@ -29,14 +31,59 @@ struct Server::State {
   RouteHandler handler;
   tcp::acceptor acceptor;
   bool stopped = false;
-  std::size_t rejected = 0;
-  // Live connections, closed by stop(). Raw pointers are removed by each session before its
-  // stream dies (single thread, so no race).
-  std::unordered_set<beast::tcp_stream*> connections;
+  bool at_cap_logged = false;  // "connection limit reached" logged for the current episode
+  bool accept_failing = false;
+  // A new connection is held (accepted, not served yet) because every slot is taken: answers
+  // are sent with "Connection: close" so keep-alive clients give their slot up in turn.
+  bool holding = false;
+  // The accept loop waits on it while it holds a connection; a session that ends cancels it, so
+  // the held connection gets the freed slot at once.
+  net::steady_timer slot_timer;
+  // Live connections, closed by stop() and shed at the cap. Raw pointers are removed by each
+  // session before its stream dies (single thread, so no race).
+  struct Conn {
+    // Waiting for (the rest of) a request: TLS handshake, first byte, headers, body, or the
+    // next request on a keep-alive connection. Such a connection costs the server nothing to
+    // drop; one being answered is never dropped.
+    bool waiting = true;
+    std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+    bool evicted = false;  // closed by the cap, its session not finished yet
+  };
+  std::unordered_map<beast::tcp_stream*, Conn> connections;
+  std::size_t evicting = 0;
+
+  std::size_t live() const { return connections.size() - evicting; }
+
+  void set_waiting(beast::tcp_stream* s, bool w) {
+    auto it = connections.find(s);
+    if (it == connections.end()) return;
+    it->second.waiting = w;
+    it->second.since = std::chrono::steady_clock::now();
+  }
+
+  // At the cap, make room by closing the connection that has been waiting for a request the
+  // longest, if it has waited at least evict_waiting_after (slowloris clients, idle
+  // keep-alive). Returns false when there is none (every connection is busy or just arrived).
+  // Evicting the oldest waiter (not refusing the newcomer) is what keeps /metrics answering
+  // while hundreds of idle or trickling connections are open.
+  bool evict_one() {
+    beast::tcp_stream* victim = nullptr;
+    std::chrono::steady_clock::time_point oldest{};
+    const auto cutoff = std::chrono::steady_clock::now() - opts.limits.evict_waiting_after;
+    for (auto& [s, c] : connections) {
+      if (c.evicted || !c.waiting || c.since > cutoff) continue;
+      if (!victim || c.since < oldest) victim = s, oldest = c.since;
+    }
+    if (!victim) return false;
+    connections[victim].evicted = true;
+    ++evicting;
+    victim->close();  // its pending read completes with operation_aborted; the session ends
+    return true;
+  }
 
   State(net::any_io_executor ex, ServerOptions o, std::shared_ptr<spdlog::logger> l,
         RouteHandler h)
-      : opts(std::move(o)), log(std::move(l)), handler(std::move(h)), acceptor(ex) {}
+      : opts(std::move(o)), log(std::move(l)), handler(std::move(h)), acceptor(ex), slot_timer(ex) {}
 };
 
 namespace {
@@ -46,9 +93,15 @@ struct ConnectionGuard {
   Server::State& state;
   beast::tcp_stream* stream;
   ConnectionGuard(Server::State& s, beast::tcp_stream* t) : state(s), stream(t) {
-    state.connections.insert(stream);
+    state.connections.emplace(stream, Server::State::Conn{});
   }
-  ~ConnectionGuard() { state.connections.erase(stream); }
+  ~ConnectionGuard() {
+    auto it = state.connections.find(stream);
+    if (it == state.connections.end()) return;
+    if (it->second.evicted) --state.evicting;
+    state.connections.erase(it);
+    if (state.holding) state.slot_timer.cancel();
+  }
 };
 
 StringResponse error_response(unsigned version, bhttp::status status, std::string body) {
@@ -65,7 +118,9 @@ net::awaitable<void> serve(std::shared_ptr<Server::State> st, Stream& stream) {
   auto& lowest = beast::get_lowest_layer(stream);
   const auto& lim = st->opts.limits;
   beast::flat_buffer buffer(lim.header_limit + lim.body_limit);
+  auto* const conn = &lowest;
   for (bool first = true;; first = false) {
+    st->set_waiting(conn, true);
     // Wait for the first byte of the next request within the idle (or, for a new connection,
     // read) timeout, then give the whole request read_timeout: a slow client cannot hold a
     // connection slot longer than that (slowloris).
@@ -96,6 +151,7 @@ net::awaitable<void> serve(std::shared_ptr<Server::State> st, Stream& stream) {
       co_return;
     }
     auto req = parser.release();
+    st->set_waiting(conn, false);
     StringResponse res;
     try {
       if (st->opts.middleware)
@@ -108,7 +164,10 @@ net::awaitable<void> serve(std::shared_ptr<Server::State> st, Stream& stream) {
                      e.what());
       res = error_response(req.version(), bhttp::status::internal_server_error, "internal error\n");
     }
-    const bool keep = res.keep_alive() && req.keep_alive() && !st->stopped;
+    // At the cap, close after each answer: clients queued in the listen backlog then get slots
+    // in arrival order instead of waiting behind keep-alive connections that never let go.
+    const bool keep = res.keep_alive() && req.keep_alive() && !st->stopped && !st->holding &&
+                      st->live() < st->opts.limits.max_connections;
     res.keep_alive(keep);
     lowest.expires_after(lim.write_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
@@ -143,23 +202,47 @@ net::awaitable<void> session(std::shared_ptr<Server::State> st, tcp::socket sock
 }
 
 net::awaitable<void> accept_loop(std::shared_ptr<Server::State> st) {
+  auto backoff = std::chrono::milliseconds(5);
+  net::steady_timer pause(st->acceptor.get_executor());
   for (;;) {
     auto [ec, socket] = co_await st->acceptor.async_accept(use_tuple);
     if (st->stopped || ec == net::error::operation_aborted) co_return;
     if (ec) {
-      // EMFILE and friends: keep accepting; the next attempt may succeed once fds free up.
-      st->log->warn("accept failed: err={}", ec.message());
+      // EMFILE and friends: retry after a pause that doubles up to 1 s (what Go's net/http
+      // does), logging once per episode; retrying at once would spin the loop and the log.
+      if (!st->accept_failing)
+        st->log->warn("accept failed (retrying with backoff): err={}", ec.message());
+      st->accept_failing = true;
+      pause.expires_after(backoff);
+      co_await pause.async_wait(use_tuple);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
       continue;
     }
-    if (st->connections.size() >= st->opts.limits.max_connections) {
-      if (st->rejected++ == 0)
-        st->log->warn("connection limit reached: max_connections={} (closing new connections)",
+    if (st->accept_failing) st->log->info("accepting connections again");
+    st->accept_failing = false;
+    backoff = std::chrono::milliseconds(5);
+    // At the cap: close a connection that has waited long enough for a request, or else hold
+    // this one until a slot frees. Meanwhile the next clients wait in the kernel's listen
+    // backlog (as behind Go's netutil.LimitListener, which Prometheus uses) instead of being
+    // refused, and answers go out with "Connection: close" so busy keep-alive clients take
+    // turns. A 1 000-connection flood is then served in turns, not refused or thrashed.
+    if (st->live() >= st->opts.limits.max_connections) {
+      if (!st->at_cap_logged)
+        st->log->warn("connection limit reached: max_connections={} (closing connections that "
+                      "wait longest for a request, queueing new ones)",
                       st->opts.limits.max_connections);
-      error_code ignored;
-      socket.close(ignored);
-      continue;
+      st->at_cap_logged = true;
+      while (st->live() >= st->opts.limits.max_connections && !st->evict_one()) {
+        st->holding = true;
+        // Woken when a session ends; the timeout re-checks for a waiter old enough to evict.
+        st->slot_timer.expires_after(std::chrono::milliseconds(100));
+        co_await st->slot_timer.async_wait(use_tuple);
+        if (st->stopped) co_return;
+      }
+      st->holding = false;
+    } else if (st->live() * 2 < st->opts.limits.max_connections) {
+      st->at_cap_logged = false;  // well clear of the cap: the next episode is logged again
     }
-    st->rejected = 0;
     net::co_spawn(st->acceptor.get_executor(), session(st, std::move(socket)),
                   [st](std::exception_ptr e) {
                     if (!e) return;
@@ -255,7 +338,8 @@ void Server::stop() {
   state_->stopped = true;
   error_code ignored;
   state_->acceptor.close(ignored);
-  for (auto* c : state_->connections) c->socket().close(ignored);
+  for (auto& [c, info] : state_->connections) c->socket().close(ignored);
+  state_->slot_timer.cancel();
 }
 
 tcp::endpoint Server::local_endpoint() const {

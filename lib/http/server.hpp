@@ -26,6 +26,10 @@ struct ServerLimits {
   std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{10'000};
   std::size_t max_connections = 256;
+  // At max_connections, a connection that has waited this long for (the rest of) a request is
+  // closed to make room for a new one (slowloris, idle keep-alive). Younger waiters are left
+  // alone so a flood of fresh connections cannot evict each other before being served.
+  std::chrono::milliseconds evict_waiting_after{500};
 };
 
 /// An asynchronous stage around the router (authentication, rate limiting, response headers):

@@ -101,6 +101,10 @@ audit::AuditMetrics build_audit(std::vector<std::shared_ptr<prometheus::Collecta
       counter("vaultwatch_audit_checkpoint_write_failures_total",
               "Failed writes of the audit checkpoint to state_dir.")
           .Add({}),
+      counter("vaultwatch_audit_open_failures_total",
+              "Failed attempts to open the audit log that exists (permission denied, not a "
+              "regular file); retried every second.")
+          .Add({}),
   };
   for (const char* reason : {"bad_json", "too_long", "missing_field"})
     m.decode_errors.Add({{"reason", reason}});

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <list>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace vw::fake {
@@ -53,7 +54,9 @@ std::optional<FaultKind> parse_fault(std::string_view s) {
       {"none", FaultKind::none},       {"delay", FaultKind::delay},
       {"hang", FaultKind::hang},       {"error500", FaultKind::error500},
       {"500", FaultKind::error500},    {"garbage", FaultKind::garbage},
-      {"close_mid_body", FaultKind::close_mid_body}, {"not_json", FaultKind::not_json}};
+      {"close_mid_body", FaultKind::close_mid_body}, {"not_json", FaultKind::not_json},
+      {"reset", FaultKind::reset},     {"slow_drip", FaultKind::slow_drip},
+      {"tls_error", FaultKind::tls_error}};
   auto it = m.find(s);
   if (it == m.end()) return std::nullopt;
   return it->second;
@@ -174,11 +177,18 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
     return "other";
   }
 
-  // Takes the fault that applies to this request, decrementing its count.
+  // Takes the fault that applies to this request, decrementing its count. A tls_error fault is
+  // taken only before the handshake (connection()), where the endpoint is not known yet.
   Fault take_fault(const std::string& endpoint) {
     std::lock_guard lock(mu);
     if (fault.kind == FaultKind::none) return {};
-    if (!fault.endpoint.empty() && fault.endpoint != endpoint) return {};
+    if (endpoint == "*") {
+      if (fault.kind != FaultKind::tls_error) return {};
+    } else if (fault.kind == FaultKind::tls_error && tls) {
+      return {};
+    } else if (!fault.endpoint.empty() && fault.endpoint != endpoint) {
+      return {};
+    }
     Fault f = fault;
     if (fault.count > 0 && --fault.count == 0) fault = Fault{};
     return f;
@@ -476,10 +486,14 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
       const std::string method(req.method_string());
       const std::string path = target.substr(0, target.find('?'));
       Reply reply;
+      bool drip = false;
+      std::chrono::milliseconds drip_delay{0};
       if (auto c = control(self, method, path, req.body())) {
         reply = *c;
       } else {
         Fault f = path.starts_with("/v1/") ? take_fault(endpoint_of(path)) : Fault{};
+        drip = f.kind == FaultKind::slow_drip;
+        drip_delay = f.delay;
         switch (f.kind) {
           case FaultKind::none: break;
           case FaultKind::delay: {
@@ -513,6 +527,20 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
             net::write(stream, net::buffer(head), ec);
             return;
           }
+          case FaultKind::reset: {
+            // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+            beast::error_code lec;
+            sock.set_option(net::socket_base::linger(true, 0), lec);
+            sock.close(lec);
+            return;
+          }
+          case FaultKind::tls_error: {
+            // Plain fake: a TLS "handshake_failure" alert record where an HTTP answer belongs.
+            const char alert[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+            net::write(stream, net::buffer(alert, sizeof alert), ec);
+            return;
+          }
+          case FaultKind::slow_drip: break;  // answered below, one byte at a time
           case FaultKind::not_json: {
             std::lock_guard lock(mu);
             recorded.push_back({method, target, headers});
@@ -531,6 +559,21 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
       res.keep_alive(req.keep_alive());
       res.body() = reply.body;
       res.prepare_payload();
+      if (drip) {
+        // Serialize the whole answer, then write it a byte per tick until done, the client
+        // goes away, or we stop.
+        std::ostringstream os;
+        os << res;
+        const std::string wire = os.str();
+        const auto tick = drip_delay.count() > 0 ? drip_delay : std::chrono::milliseconds(200);
+        for (char c : wire) {
+          net::write(stream, net::buffer(&c, 1), ec);
+          if (ec) return;
+          std::unique_lock lock(mu);
+          if (hang_cv.wait_for(lock, tick, [&] { return stopping.load(); })) return;
+        }
+        return;
+      }
       bhttp::write(stream, res, ec);
       if (ec || !req.keep_alive()) return;
     }
@@ -541,7 +584,13 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
       std::lock_guard lock(mu);
       live.insert(&sock);
     }
-    if (tls) {
+    if (tls && take_fault("*").kind == FaultKind::tls_error) {
+      // What a client gets from a plain-HTTP listener (or a broken TLS terminator): the
+      // handshake fails on the first record.
+      beast::error_code ec;
+      net::write(sock, net::buffer(std::string_view("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")), ec);
+      sock.shutdown(tcp::socket::shutdown_both, ec);
+    } else if (tls) {
       ssl::stream<tcp::socket&> s(sock, *tls);
       beast::error_code ec;
       s.handshake(ssl::stream_base::server, ec);

@@ -2,7 +2,8 @@
 // A scriptable fake HashiCorp Vault for tests and the demo. It answers the endpoints vaultwatch
 // uses the way Vault's docs and code say (status codes, bodies in Go struct key order, 307 on a
 // standby's authenticated sys/metrics, 400 "prometheus is not enabled", 403/404/503 errors), and
-// injects faults (delay, hang, 500, garbage, close mid-body, non-JSON). It runs on its own
+// injects faults (delay, hang, 500, garbage, close mid-body, non-JSON, TCP reset, slow drip,
+// TLS handshake failure). It runs on its own
 // threads (blocking I/O, one thread per connection: simple, and faults like "hang" are trivial);
 // every public method is thread-safe. Bind to 127.0.0.1:0 and ask port().
 #include <chrono>
@@ -21,13 +22,18 @@ enum class VaultState { active, standby, dr_secondary, perf_standby, ha_unhealth
 std::optional<VaultState> parse_state(std::string_view s);
 const char* to_string(VaultState s);
 
-enum class FaultKind { none, delay, hang, error500, garbage, close_mid_body, not_json };
+/// reset: the connection is reset (RST, SO_LINGER 0) after the request is read. slow_drip: the
+/// normal answer, written one byte every delay_ms (default 200 ms), so only a whole-request
+/// deadline stops it. tls_error: on an HTTPS fake, plaintext junk instead of the TLS handshake
+/// (the client sees a TLS error; applies to any endpoint, since the path is unknown before the
+/// handshake); on a plain fake, a TLS alert record instead of an HTTP answer.
+enum class FaultKind { none, delay, hang, error500, garbage, close_mid_body, not_json, reset, slow_drip, tls_error };
 std::optional<FaultKind> parse_fault(std::string_view s);
 
 struct Fault {
   FaultKind kind = FaultKind::none;
   std::string endpoint;        // health, leader, metrics, token, secrets; "" = every /v1 endpoint
-  std::chrono::milliseconds delay{0};  // for delay
+  std::chrono::milliseconds delay{0};  // for delay and slow_drip (per byte)
   int count = -1;              // how many requests it applies to; -1 = until cleared
 };
 

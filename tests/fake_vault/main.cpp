@@ -5,7 +5,8 @@
 //              [--secret=PATH:AGE_DAYS]... [--audit-log=PATH] [--audit-rate=N] [--demo]
 //
 // Control API (JSON bodies): POST /_fake/state {"state":"sealed"}, /_fake/fault
-// {"kind":"hang","endpoint":"health","delay_ms":0,"count":-1}, /_fake/leader {"address":...},
+// {"kind":"hang","endpoint":"health","delay_ms":0,"count":-1} (kinds: none delay hang error500
+// garbage close_mid_body not_json reset slow_drip tls_error), /_fake/leader {"address":...},
 // /_fake/version, /_fake/clock_skew {"seconds":N}, /_fake/metrics {"mode":...,"body":...},
 // /_fake/token {"token":...,"ttl":N}, /_fake/secret {"path":...,"updated_time":...,"version":N};
 // GET /_fake/requests.

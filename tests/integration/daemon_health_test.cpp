@@ -103,6 +103,12 @@ TEST_F(DaemonHealth, FaultsAreMetricsNotFailedScrapes) {
       {fake::FaultKind::close_mid_body, "bad_body", 0},
       {fake::FaultKind::not_json, "bad_body", 200},
       {fake::FaultKind::error500, "http_status", 500},
+      // The one deadline covers the whole request, not each read: a byte every 200 ms never
+      // completes a 500 ms poll.
+      {fake::FaultKind::slow_drip, "timeout", 0},
+      // A reset after the request was sent, and TLS alert bytes where HTTP belongs.
+      {fake::FaultKind::reset, "bad_body", 0},
+      {fake::FaultKind::tls_error, "bad_body", 0},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.reason);

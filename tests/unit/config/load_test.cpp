@@ -198,3 +198,35 @@ TEST(ConfigLoad, AWatchedSecretListedTwiceIsAnError) {
 
 }  // namespace
 }  // namespace vw::config
+
+namespace vw::config {
+namespace {
+
+TEST(ConfigLoad, ADirectoryIsNotAnEmptyConfig) {
+  test::TempDir dir;
+  auto r = load_file(dir.path().string(), [](const std::string&) { return std::optional<std::string>{}; });
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_THAT(r.diagnostics[0].to_string(), ::testing::HasSubstr("cannot read: is a directory"));
+}
+
+TEST(ConfigLoad, ValuesMustBeUtf8WithoutNul) {
+  auto none = [](const std::string&) { return std::optional<std::string>{}; };
+  struct Case {
+    std::string yaml, want;
+  } cases[] = {
+      {"notify:\n  external_labels: {cluster: \"a\xe9\"}\n", "notify.external_labels.cluster: is not valid UTF-8"},
+      {"log: {level: \"\xc0\xaf\"}\n", "log.level: is not valid UTF-8"},             // overlong '/'
+      {"state_dir: \"/x\xed\xa0\x80\"\n", "state_dir: is not valid UTF-8"},           // a surrogate
+      {"state_dir: \"/x\\0y\"\n", "state_dir: contains a NUL character"},
+  };
+  for (const auto& c : cases) {
+    auto r = load_string(c.yaml, "c.yaml", none);
+    ASSERT_FALSE(r.ok()) << c.yaml;
+    EXPECT_THAT(r.diagnostics[0].to_string(), ::testing::HasSubstr(c.want));
+  }
+  auto ok = load_string("notify:\n  external_labels: {cluster: \"caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x94\x92\"}\n", "c.yaml", none);
+  EXPECT_TRUE(ok.ok());
+}
+
+}  // namespace
+}  // namespace vw::config

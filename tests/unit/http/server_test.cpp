@@ -1,12 +1,16 @@
 #include "http/server.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <thread>
 
 #include "support/http_get.hpp"
@@ -22,10 +26,11 @@ using namespace std::chrono_literals;
 // A server on its own io thread, answering "hello" on GET /.
 class ServerFixture : public ::testing::Test {
  protected:
-  void start(ServerLimits limits) {
+  void start(ServerLimits limits, Middleware middleware = {}) {
     ServerOptions o;
     o.listen_address = "127.0.0.1:0";
     o.limits = limits;
+    o.middleware = std::move(middleware);
     auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
     router_.add(bhttp::verb::get, "/", [](const StringRequest& r) {
       return make_response(r, bhttp::status::ok, "text/plain", "hello\n");
@@ -118,23 +123,68 @@ TEST_F(ServerFixture, SlowClientIsCutOffAfterTheReadTimeout) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s);
 }
 
-TEST_F(ServerFixture, ConnectionCapHoldsAndServiceResumes) {
+// At the cap, a new connection closes the one that has waited longest for a request: idle or
+// trickling (slowloris) connections cannot lock a scraper out.
+TEST_F(ServerFixture, AtTheCapTheLongestWaitingConnectionMakesRoom) {
   ServerLimits l;
   l.max_connections = 2;
   l.read_timeout = 10s;
+  l.evict_waiting_after = 0ms;
   start(l);
   boost::asio::io_context io;
   std::vector<tcp::socket> idle;
   for (int i = 0; i < 2; ++i) {
     idle.emplace_back(io);
     idle.back().connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+    // The second one trickles half a request: still waiting, still a candidate.
+    if (i == 1) boost::asio::write(idle.back(), boost::asio::buffer(std::string("GET / HTTP/1.1\r\nHo")));
   }
-  // Both slots taken (the server has accepted them once it answers a third connection with a close).
-  EXPECT_TRUE(test::wait_until([&] { return test::http_request(url()).status == 0; }, 5s,
-                               "a third connection to be refused"));
-  idle.clear();
-  EXPECT_TRUE(test::wait_until([&] { return test::http_request(url()).status == 200; }, 5s,
-                               "service after the idle connections closed"));
+  // The scrape evicts the oldest waiting connection and is answered; the younger one stays.
+  EXPECT_EQ(test::http_request(url()).status, 200);
+  char c;
+  boost::system::error_code ec;
+  idle[0].read_some(boost::asio::buffer(&c, 1), ec);  // EOF (or reset): the server closed it
+  EXPECT_TRUE(ec);
+  idle[1].non_blocking(true);
+  idle[1].read_some(boost::asio::buffer(&c, 1), ec);
+  EXPECT_EQ(ec, boost::asio::error::would_block);
+}
+
+// While every connection is busy answering (or has only just arrived), a new one waits for a
+// slot instead of being refused, and is served as soon as one frees.
+TEST_F(ServerFixture, AtTheCapWithEveryConnectionBusyTheNewOneWaitsForASlot) {
+  ServerLimits l;
+  l.max_connections = 2;
+  l.evict_waiting_after = 0ms;  // even so, a busy connection is never evicted
+  auto started = std::make_shared<std::atomic<int>>(0);
+  auto gates = std::make_shared<std::vector<std::shared_ptr<boost::asio::steady_timer>>>();
+  start(l, [started, gates](const StringRequest& r, const RouteHandler& h) -> net::awaitable<StringResponse> {
+    if (r.target() == "/slow") {
+      auto t = std::make_shared<boost::asio::steady_timer>(co_await net::this_coro::executor, 30s);
+      gates->push_back(t);
+      ++*started;
+      co_await t->async_wait(net::as_tuple(net::use_awaitable));
+      co_return h(StringRequest(bhttp::verb::get, "/", 11));
+    }
+    co_return h(r);
+  });
+  std::vector<std::thread> slow;
+  std::atomic<int> slow_ok{0};
+  for (int i = 0; i < 2; ++i)
+    slow.emplace_back([&] { slow_ok += test::http_request(url("/slow"), {.timeout = 20s}).status == 200; });
+  ASSERT_TRUE(test::wait_until([&] { return started->load() == 2; }, 5s, "two busy requests"));
+  std::atomic<int> third{-1};
+  std::thread waiter([&] { third = static_cast<int>(test::http_request(url(), {.timeout = 20s}).status); });
+  // Not served while both slots are busy (a wrong server would answer within milliseconds).
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(third.load(), -1);
+  boost::asio::post(ioc_, [gates] {
+    for (auto& t : *gates) t->cancel();
+  });
+  for (auto& t : slow) t.join();
+  waiter.join();
+  EXPECT_EQ(slow_ok.load(), 2);
+  EXPECT_EQ(third.load(), 200);
 }
 
 TEST(SplitHostPort, ParsesTheExporterSpellings) {
