@@ -191,10 +191,11 @@ TEST_F(SecretHygiene, TokenFileAuditErrorsRulesDeliveriesAndReloadsLeakNothing) 
   ASSERT_TRUE(wait_until([&] { return vault_.request_count("/v1/auth/token/lookup-self") >= 2; },
                          default_deadline, "lookup-self attempts with the unknown token"));
 
-  // Vault answers 500 with a body that echoes the request's token and data.
-  const std::string echo = std::string("{\"errors\":[\"internal error: request with X-Vault-Token ") + file_token +
-                           " and data {\\\"password\\\":\\\"" + secret_value + "\\\"} accessor " + hmac_accessor +
-                           "\"]}";
+  // Vault (or a proxy in front of it) answers 500 with a body that echoes what the request
+  // carried: the token header, and an HMAC'd accessor. (The daemon sends Vault nothing else; a
+  // body quoting some other secret the daemon never had is indistinguishable from text.)
+  const std::string echo = std::string("internal error: request headers {X-Vault-Token: [") + file_token +
+                           "]} accessor " + hmac_accessor + "\n{\"errors\":[\"" + file_token + "\"]}";
   vault_.set_fault(Fault{FaultKind::error500, "", std::chrono::milliseconds(0), 30, echo});
   ASSERT_TRUE(wait_until([&] { return vault_.request_count("/v1/") >= 40; }, default_deadline, "500s served"));
   vault_.clear_fault();
