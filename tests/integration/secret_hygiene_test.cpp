@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include "fake_vault/fake_vault.hpp"
 #include "support/daemon_process.hpp"
 #include "support/test_support.hpp"
