@@ -35,7 +35,7 @@ std::string shown(const boost::urls::url_view& u) {
 result<Url> parse_url(std::string_view text) {
   auto parsed = boost::urls::parse_absolute_uri(text);
   // Not even a URL: nothing of it is quoted (it may be a secret pasted into the wrong key).
-  if (!parsed) return make_error("not an absolute URL");
+  if (!parsed) return make_error("not a URL (want http(s)://host[:port])");
   const auto& u = *parsed;
   Url out;
   if (u.scheme() == "https") out.tls = true;
