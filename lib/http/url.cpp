@@ -15,23 +15,41 @@ std::string Url::host_header() const {
   return h + ":" + port;
 }
 
+namespace {
+
+// The URL as an error message may quote it (config diagnostics reach stderr, the log and
+// /api/v1/status): scheme, host and port only. Userinfo may hold a password, and webhook paths
+// and queries often embed a token (SPEC §8); the diagnostic's file:line:column says which
+// value is meant.
+std::string shown(const boost::urls::url_view& u) {
+  std::string out = std::string(u.scheme()) + "://";
+  if (u.has_userinfo()) out += "<redacted>@";
+  out += std::string(u.encoded_host_and_port());
+  if (!u.encoded_path().empty() && u.encoded_path() != "/") out += "/...";
+  if (u.has_query() || u.has_fragment()) out += "?...";
+  return out;
+}
+
+}  // namespace
+
 result<Url> parse_url(std::string_view text) {
   auto parsed = boost::urls::parse_absolute_uri(text);
-  if (!parsed) return make_error("not a URL: \"" + std::string(text) + "\"");
+  // Not even a URL: nothing of it is quoted (it may be a secret pasted into the wrong key).
+  if (!parsed) return make_error("not a URL (want http(s)://host[:port])");
   const auto& u = *parsed;
   Url out;
   if (u.scheme() == "https") out.tls = true;
   else if (u.scheme() != "http")
-    return make_error("scheme must be http or https in \"" + std::string(text) + "\"");
+    return make_error("scheme must be http or https in \"" + shown(u) + "\"");
   if (u.has_userinfo()) return make_error("credentials in URLs are not allowed (use a file)");
   if (u.has_query() || u.has_fragment())
-    return make_error("URL must not have a query or fragment: \"" + std::string(text) + "\"");
+    return make_error("URL must not have a query or fragment: \"" + shown(u) + "\"");
   if (u.host_type() == boost::urls::host_type::ipv6) {
     out.host = u.host_address();
   } else {
     out.host = u.host();
   }
-  if (out.host.empty()) return make_error("URL has no host: \"" + std::string(text) + "\"");
+  if (out.host.empty()) return make_error("URL has no host: \"" + shown(u) + "\"");
   out.port = u.has_port() ? std::string(u.port()) : (out.tls ? "443" : "80");
   out.path = u.path();
   while (!out.path.empty() && out.path.back() == '/') out.path.pop_back();

@@ -22,7 +22,9 @@ std::string describe(const http::Outcome& o) {
   if (!o) return std::string(http::to_string(o.error().kind)) + ": " + o.error().message;
   std::string out = "HTTP " + std::to_string(o->status);
   if (!o->body.empty()) {
-    std::string body = o->body.substr(0, 200);
+    // A receiver may echo the request (headers included) in an error page: no token or HMAC
+    // goes on (SPEC §8).
+    std::string body = redact_text(std::string_view(o->body).substr(0, 200));
     for (char& c : body)
       if (c == '\n' || c == '\r') c = ' ';
     while (!body.empty() && body.back() == ' ') body.pop_back();

@@ -61,8 +61,10 @@ MetricsSample classify_metrics_response(const http::Outcome& outcome, SysTime no
   s.error_reason = "http_status";
   s.error = "HTTP " + std::to_string(r.status);
   // Vault's text/plain 400s name the problem ("no prometheus metrics could be decoded: ...");
-  // keep the first line, bounded, for the log.
-  if (!r.body.empty()) s.error += ": " + r.body.substr(0, std::min<std::size_t>(r.body.find('\n'), 200));
+  // keep the first line, bounded, for the log. A body may echo the request (a proxy's error
+  // page, a debug build): tokens and HMACs are cut out (SPEC §8).
+  if (!r.body.empty())
+    s.error += ": " + redact_text(std::string_view(r.body).substr(0, std::min<std::size_t>(r.body.find('\n'), 200)));
   return s;
 }
 
@@ -82,6 +84,7 @@ net::awaitable<void> MetricsPoller::once(PollLoop::StopFlag stopped) {
   auto outcome = co_await vault_.get("sys/metrics?format=prometheus", true);
   if (*stopped) co_return;
   auto sample = classify_metrics_response(outcome, std::chrono::system_clock::now());
+  if (!sample.error.empty()) sample.error = vault_.redact(sample.error);  // also our own token
   if (sample.state == MetricsState::available) {
     // The body lives in this coroutine frame while the parser walks it slice by slice; between
     // slices other handlers (scrapes, audit lines) run.
@@ -95,7 +98,7 @@ net::awaitable<void> MetricsPoller::once(PollLoop::StopFlag stopped) {
     if (!families) {
       sample.state = MetricsState::error;
       sample.error_reason = "bad_body";
-      sample.error = "sys/metrics body is not Prometheus text: " + families.error().message;
+      sample.error = vault_.redact("sys/metrics body is not Prometheus text: " + families.error().message);
     } else {
       sample.hostname_prefix = prom_text::normalise_hostname_prefix(*families);
       auto all = std::make_shared<const std::vector<prom_text::Family>>(std::move(*families));

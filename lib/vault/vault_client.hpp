@@ -26,6 +26,12 @@ class VaultClient {
 
   const http::Url& address() const { return http_->base(); }
 
+  /// `text` from Vault (an error body) safe to log: redact_text with the current token.
+  std::string redact(std::string_view text) const {
+    auto t = token_ ? token_() : std::nullopt;
+    return t ? redact_text(text, {t->reveal()}) : redact_text(text);
+  }
+
  private:
   std::unique_ptr<http::Client> http_;
   std::string namespace_;

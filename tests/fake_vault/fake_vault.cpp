@@ -513,7 +513,7 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
             std::lock_guard lock(mu);
             recorded.push_back({method, target, headers});
             reply.status = 500;
-            reply.body = errors_body({"internal error"});
+            reply.body = f.body.empty() ? errors_body({"internal error"}) : f.body;
             break;
           }
           case FaultKind::garbage: {

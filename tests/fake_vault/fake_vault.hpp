@@ -35,6 +35,7 @@ struct Fault {
   std::string endpoint;        // health, leader, metrics, token, secrets; "" = every /v1 endpoint
   std::chrono::milliseconds delay{0};  // for delay and slow_drip (per byte)
   int count = -1;              // how many requests it applies to; -1 = until cleared
+  std::string body;            // error500: the body to send ("" = Vault's {"errors":["internal error"]})
 };
 
 /// How sys/metrics is exposed: `authenticated` (needs a token; a standby answers 307),
