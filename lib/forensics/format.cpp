@@ -107,16 +107,7 @@ class CsvWriter final : public RowWriter {
  public:
   explicit CsvWriter(bool show_hmac) : show_(show_hmac) {}
   void row(const audit::AuditEntryView& e, std::string& out) override {
-    if (!header_done_) {
-      header_done_ = true;
-      for (auto c : base_columns) {
-        out += c;
-        out += ',';
-      }
-      out += "request_id,mount_point,metadata";
-      if (show_) out += ",accessor,client_token";
-      out += '\n';
-    }
+    header(out);
     append_rfc3339(e.time, out);
     out += ',';
     out += to_string(e.type);
@@ -142,19 +133,21 @@ class CsvWriter final : public RowWriter {
   }
   void finish(std::string& out) override {
     // A header even when nothing matched, so scripts always get the columns.
-    if (!header_done_) {
-      header_done_ = true;
-      for (auto c : base_columns) {
-        out += c;
-        out += ',';
-      }
-      out += "request_id,mount_point,metadata";
-      if (show_) out += ",accessor,client_token";
-      out += '\n';
-    }
+    header(out);
   }
 
  private:
+  void header(std::string& out) {
+    if (header_done_) return;
+    header_done_ = true;
+    for (auto c : base_columns) {
+      out += c;
+      out += ',';
+    }
+    out += "request_id,mount_point,metadata";
+    if (show_) out += ",accessor,client_token";
+    out += '\n';
+  }
   bool show_;
   bool header_done_ = false;
 };

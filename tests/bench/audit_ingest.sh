@@ -18,28 +18,9 @@ set -euo pipefail
 BUILD=${1:-build}
 NICE=(nice -n "${VW_BENCH_NICE:-0}")
 SIZE_MB=${2:-500}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$(cd "$BUILD" && pwd)/daemon/vaultwatch
-[[ -x $BIN ]] || { echo "no daemon at $BIN: build first" >&2; exit 2; }
-WORK=$(mktemp -d /tmp/vw-ingest.XXXXXX)
-CACHE=${VW_BENCH_CACHE:-/tmp/vw-bench-cache}
-mkdir -p "$CACHE"
-DAEMON_PID=""
-cleanup() {
-  [[ -n $DAEMON_PID ]] && kill "$DAEMON_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# ~2.8 KB per request/response pair (old key layout, realistic fields, 1% permission denied,
-# root token every 1000 calls).
-PAIRS=$(( SIZE_MB * 1000 * 1000 / 2780 ))
-LOG_SRC="$CACHE/audit-${SIZE_MB}MB.log"
-if [[ ! -s $LOG_SRC ]]; then
-  echo "generating $LOG_SRC ($PAIRS request/response pairs)..." >&2
-  python3 "$ROOT/tests/tools/gen_audit.py" --entries "$PAIRS" --seed 42 --root-every 1000 > "$LOG_SRC.tmp"
-  mv "$LOG_SRC.tmp" "$LOG_SRC"
-fi
+source "$(dirname "$0")/bench_lib.sh"
+bench_init "$BUILD" vw-ingest
+LOG_SRC=$(bench_log "$SIZE_MB")
 BYTES=$(stat -c %s "$LOG_SRC")
 LINES=$(wc -l < "$LOG_SRC")
 
@@ -61,14 +42,7 @@ audit:
       paths: ["secret/data/cwiq/shared/**"]
 state_dir: $WORK/state
 EOF
-"${NICE[@]}" "$BIN" --config.file="$WORK/vaultwatch.yaml" --web.listen-address=127.0.0.1:0 > "$WORK/daemon.log" 2>&1 &
-DAEMON_PID=$!
-for _ in $(seq 200); do
-  PORT=$(sed -n 's/.*listening: address=127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/daemon.log")
-  [[ -n $PORT ]] && break
-  sleep 0.05
-done
-[[ -n ${PORT:-} ]] || { cat "$WORK/daemon.log" >&2; exit 1; }
+bench_start_daemon "$WORK/vaultwatch.yaml" "${NICE[@]}"
 RSS_IDLE=$(rss_kb $DAEMON_PID)
 # The measurement runs in one python process (no fork per sample): it starts the appender, polls
 # /metrics every 10 ms until the daemon has read every byte, and records the daemon's CPU time,

@@ -17,19 +17,8 @@ set -euo pipefail
 BUILD=${1:-build}
 SIZE_MB=${2:-300}
 MOUNTS=${3:-700}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BIN=$(cd "$BUILD" && pwd)/daemon/vaultwatch
-[[ -x $BIN ]] || { echo "no daemon at $BIN: build first" >&2; exit 2; }
-WORK=$(mktemp -d /tmp/vw-scrape.XXXXXX)
-CACHE=${VW_BENCH_CACHE:-/tmp/vw-bench-cache}
-mkdir -p "$CACHE"
-DAEMON_PID=""
-cleanup() {
-  [[ -n $DAEMON_PID ]] && kill "$DAEMON_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
+source "$(dirname "$0")/bench_lib.sh"
+bench_init "$BUILD" vw-scrape
 LOG_SRC="$CACHE/audit-${SIZE_MB}MB-${MOUNTS}mounts.log"
 if [[ ! -s $LOG_SRC ]]; then
   echo "generating $LOG_SRC..." >&2
@@ -65,14 +54,7 @@ audit:
       paths: ["secret/data/cwiq/shared/**"]
 state_dir: $WORK/state
 EOF
-"$BIN" --config.file="$WORK/vaultwatch.yaml" --web.listen-address=127.0.0.1:0 > "$WORK/daemon.log" 2>&1 &
-DAEMON_PID=$!
-for _ in $(seq 200); do
-  PORT=$(sed -n 's/.*listening: address=127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/daemon.log")
-  [[ -n $PORT ]] && break
-  sleep 0.05
-done
-[[ -n ${PORT:-} ]] || { cat "$WORK/daemon.log" >&2; exit 1; }
+bench_start_daemon "$WORK/vaultwatch.yaml"
 
 python3 - "$PORT" "$DAEMON_PID" "$(stat -c %s "$WORK/vault/audit.log")" "$BYTES" "$WORK/rest.log" \
   "$WORK/vault/audit.log" <<'PY'

@@ -73,15 +73,21 @@ void BM_RepublishOneSlice(benchmark::State& state) {
 }
 BENCHMARK(BM_RepublishOneSlice)->Unit(benchmark::kMicrosecond);
 
-// A /metrics scrape's share for a body of Arg KiB: vaultwatch writes the converted families as
-// text in place (metrics::render_text over the collector, a TextSource) ...
-void BM_ScrapeRepublished(benchmark::State& state) {
-  const auto body = vw::test::synthetic_vault_metrics(static_cast<std::size_t>(state.range(0)) * 1024);
+// What a poll of a `bytes`-sized body hands the collector.
+vw::vault::MetricsSample republished_sample(std::size_t bytes) {
+  const auto body = vw::test::synthetic_vault_metrics(bytes);
   auto parsed = vw::prom_text::parse(body);
   vw::vault::MetricsSample s;
   s.state = vw::vault::MetricsState::available;
   auto keep = vw::vault::KeepFilter::compile(vw::config::default_metrics_keep());
   s.republished = std::make_shared<const std::vector<prometheus::MetricFamily>>(vw::vault::republish(*parsed, *keep));
+  return s;
+}
+
+// A /metrics scrape's share for a body of Arg KiB: vaultwatch writes the converted families as
+// text in place (metrics::render_text over the collector, a TextSource) ...
+void BM_ScrapeRepublished(benchmark::State& state) {
+  const auto s = republished_sample(static_cast<std::size_t>(state.range(0)) * 1024);
   auto c = std::make_shared<vw::vault::VaultMetricsCollector>();
   c->update(s);
   const std::vector<std::shared_ptr<prometheus::Collectable>> sources{c};
@@ -99,12 +105,7 @@ BENCHMARK(BM_ScrapeRepublished)->Arg(128)->Arg(2048)->Unit(benchmark::kMilliseco
 
 // ... where before it copied them (Collect) and serialized them with prometheus-cpp.
 void BM_ScrapeRepublishedPrometheusCpp(benchmark::State& state) {
-  const auto body = vw::test::synthetic_vault_metrics(static_cast<std::size_t>(state.range(0)) * 1024);
-  auto parsed = vw::prom_text::parse(body);
-  vw::vault::MetricsSample s;
-  s.state = vw::vault::MetricsState::available;
-  auto keep = vw::vault::KeepFilter::compile(vw::config::default_metrics_keep());
-  s.republished = std::make_shared<const std::vector<prometheus::MetricFamily>>(vw::vault::republish(*parsed, *keep));
+  const auto s = republished_sample(static_cast<std::size_t>(state.range(0)) * 1024);
   vw::vault::VaultMetricsCollector c;
   c.update(s);
   for (auto _ : state) {

@@ -28,7 +28,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from soaklib import Daemon, FakeVaultProc, Failure, Procs, free_port, log, wait_until  # noqa: E402
+from soaklib import Daemon, FakeVaultProc, Failure, Procs, finish, free_port, log, wait_until  # noqa: E402
 
 
 class Writer:
@@ -257,19 +257,7 @@ def main():
             subprocess.run(["umount", "-l", mounted], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     summary["failures"] = failures
     print(json.dumps(summary, indent=2, sort_keys=True))
-    if a.report:
-        with open(a.report, "w") as f:
-            json.dump(summary, f, indent=2, sort_keys=True)
-    for s in skipped:
-        log("SKIPPED:", s)
-    if failures or (skipped and a.require_full):
-        for f in failures:
-            log("FAIL:", f)
-        log(f"work dir kept: {work}")
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    log("PASS")
-    return 0
+    return finish(a.report, summary, failures, work, skipped, a.require_full)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import os
 import random
 import re
 import selectors
-import shutil
 import socket
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from soaklib import (Daemon, FakeVaultProc, Failure, Procs, free_port, log, raise_nofile, rss_bytes,  # noqa: E402
+from soaklib import (Daemon, FakeVaultProc, Failure, Procs, finish, free_port, log, raise_nofile, rss_bytes,  # noqa: E402
                      tcp_conns, wait_until)
 
 
@@ -302,17 +301,7 @@ def main():
         procs.kill_all()
     summary["failures"] = failures
     print(json.dumps(summary, indent=2, sort_keys=True))
-    if a.report:
-        with open(a.report, "w") as f:
-            json.dump(summary, f, indent=2, sort_keys=True)
-    if failures:
-        for f in failures:
-            log("FAIL:", f)
-        log(f"work dir kept: {work}")
-        return 1
-    shutil.rmtree(work, ignore_errors=True)
-    log("PASS")
-    return 0
+    return finish(a.report, summary, failures, work)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import re
 import signal
 import socket
 import ssl
+import shutil
 import subprocess
 import sys
 import time
@@ -299,3 +300,19 @@ def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=2, sort_keys=True)
         f.write("\n")
+
+
+def finish(report_path, summary, failures, work, skipped=(), require_full=False):
+    """Writes the report, logs the verdict, removes the work dir on success; the exit status."""
+    if report_path:
+        write_json(report_path, summary)
+    for s in skipped:
+        log("SKIPPED:", s)
+    if failures or (skipped and require_full):
+        for f in failures:
+            log("FAIL:", f)
+        log(f"work dir kept: {work}")
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    log("PASS")
+    return 0

@@ -30,23 +30,12 @@ set -euo pipefail
 BUILD=${1:-build}
 SIZE_MB=${2:-1000}
 REPS=${VW_BENCH_REPS:-3}
-ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
-BIN=$(cd "$BUILD" && pwd)/daemon/vaultwatch
-[[ -x $BIN ]] || { echo "no binary at $BIN: build first" >&2; exit 2; }
-CACHE=${VW_BENCH_CACHE:-/tmp/vw-bench-cache}
-mkdir -p "$CACHE"
+source "$(dirname "$0")/../bench_lib.sh"
+bench_init "$BUILD" vw-search
 SELECT="secret/data/cwiq/shared/billing/"
 
 LOG=${VW_BENCH_LOG:-}
-if [[ -z $LOG ]]; then
-  PAIRS=$(( SIZE_MB * 1000 * 1000 / 2780 ))
-  LOG="$CACHE/audit-${SIZE_MB}MB.log"
-  if [[ ! -s $LOG ]]; then
-    echo "generating $LOG ($PAIRS request/response pairs)..." >&2
-    python3 "$ROOT/tests/tools/gen_audit.py" --entries "$PAIRS" --seed 42 --root-every 1000 > "$LOG.tmp"
-    mv "$LOG.tmp" "$LOG"
-  fi
-fi
+[[ -n $LOG ]] || LOG=$(bench_log "$SIZE_MB")
 GZ="$CACHE/$(basename "$LOG").gz"
 if [[ ! -s $GZ || $GZ -ot $LOG ]]; then
   echo "compressing $GZ..." >&2
@@ -57,8 +46,7 @@ cat "$LOG" > /dev/null
 cat "$GZ" > /dev/null
 
 # run NAME REPS CMD...: best wall time of REPS runs, with that run's user+sys CPU time.
-TIMES=$(mktemp)
-trap 'rm -f "$TIMES"' EXIT
+TIMES="$WORK/times"
 printf '| command | MB/s (wall) | MB per CPU-second | wall s | CPU s |\n|---|---|---|---|---|\n'
 run() {
   local name=$1 reps=$2

@@ -1,0 +1,51 @@
+# Shared by the shell benchmarks in tests/bench/ (sourced, not run).
+#   bench_init BUILD_DIR WORK_PREFIX   sets ROOT, BIN (the daemon), WORK (removed on exit), CACHE
+#   bench_log SIZE_MB [SEED]           prints the path of a cached gen_audit.py log of ~SIZE_MB
+#   bench_start_daemon CONFIG [CMD_PREFIX...]
+#                                      starts the daemon (sets DAEMON_PID, killed on exit) and
+#                                      waits for its "listening" line (sets PORT)
+
+bench_init() {
+  ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  BIN=$(cd "$1" && pwd)/daemon/vaultwatch
+  [[ -x $BIN ]] || { echo "no daemon at $BIN: build first" >&2; exit 2; }
+  WORK=$(mktemp -d "/tmp/$2.XXXXXX")
+  CACHE=${VW_BENCH_CACHE:-/tmp/vw-bench-cache}
+  mkdir -p "$CACHE"
+  DAEMON_PID=""
+  trap bench_cleanup EXIT
+}
+
+bench_cleanup() {
+  [[ -n ${DAEMON_PID:-} ]] && kill "$DAEMON_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+
+# ~2.8 KB per request/response pair (old key layout, realistic fields, 1% permission denied,
+# root token every 1000 calls).
+bench_log() {
+  local size_mb=$1 seed=${2:-42}
+  local pairs=$(( size_mb * 1000 * 1000 / 2780 ))
+  local log="$CACHE/audit-${size_mb}MB.log"
+  [[ $seed == 42 ]] || log="$CACHE/audit-${size_mb}MB-seed${seed}.log"
+  if [[ ! -s $log ]]; then
+    echo "generating $log ($pairs request/response pairs)..." >&2
+    python3 "$ROOT/tests/tools/gen_audit.py" --entries "$pairs" --seed "$seed" --root-every 1000 > "$log.tmp"
+    mv "$log.tmp" "$log"
+  fi
+  echo "$log"
+}
+
+bench_start_daemon() {
+  local config=$1
+  shift
+  "$@" "$BIN" --config.file="$config" --web.listen-address=127.0.0.1:0 > "$WORK/daemon.log" 2>&1 &
+  DAEMON_PID=$!
+  PORT=""
+  for _ in $(seq 200); do
+    PORT=$(sed -n 's/.*listening: address=127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/daemon.log")
+    [[ -n $PORT ]] && break
+    sleep 0.05
+  done
+  [[ -n $PORT ]] || { cat "$WORK/daemon.log" >&2; exit 1; }
+}
