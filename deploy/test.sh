@@ -4,9 +4,10 @@
 # under ASan+UBSan, the threaded tests under TSan, each libFuzzer target for a bounded time).
 # This is the command README.md gives and the one .ci/run runs.
 # VW_SKIP_HARDENING=1 stops after the normal suite (a quick local run; CI never sets it);
-# VW_HARDENING_STAGES="asan fuzz" runs only those stages (default: asan tsan fuzz).
+# VW_HARDENING_STAGES="asan fuzz" runs only those stages (default: asan fuzz tsan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export VW_CI_START=${VW_CI_START:-$(date +%s)}
 deploy/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVW_BUILD_TESTS=ON
 cmake --build build
