@@ -93,55 +93,32 @@ void RuleManager::reload(RuleManagerOptions opts) {
 }
 
 void RuleManager::on_health(const HealthObservation& h) {
-  const auto now = opts_.clock();
-  const auto g = engine_->generation();
-  auto t = engine_->observe(h, now);
-  after(t, now, g);
+  observe([&](SysTime now) { return engine_->observe(h, now); });
 }
 
 void RuleManager::on_leader(const LeaderObservation& l) {
-  const auto now = opts_.clock();
-  const auto g = engine_->generation();
-  auto t = engine_->observe(l, now);
-  after(t, now, g);
+  observe([&](SysTime now) { return engine_->observe(l, now); });
 }
 
 void RuleManager::on_audit_event(const AuditEvent& e) {
-  const auto now = opts_.clock();
-  const auto g = engine_->generation();
-  auto t = engine_->observe(e, now);
   // The common case, an entry no rule matched: nothing to do (no allocation, no timer).
-  if (t.empty() && engine_->generation() == g) return;
-  after(t, now, g);
+  observe([&](SysTime now) { return engine_->observe(e, now); }, true);
 }
 
 void RuleManager::on_audit_activity() {
-  const auto now = opts_.clock();
-  const auto g = engine_->generation();
-  auto t = engine_->note_audit_activity(now);
-  if (t.empty() && engine_->generation() == g) return;
-  after(t, now, g);
+  observe([&](SysTime now) { return engine_->note_audit_activity(now); }, true);
 }
 
 void RuleManager::on_metrics(MetricSource source, const std::vector<MetricSample>& samples) {
-  const auto now = opts_.clock();
-  const auto g = engine_->generation();
-  auto t = engine_->observe(source, samples, now);
-  after(t, now, g);
+  observe([&](SysTime now) { return engine_->observe(source, samples, now); });
 }
 
 void RuleManager::on_secrets(const std::vector<SecretAge>& secrets) {
-  const auto now = opts_.clock();
-  const auto g = engine_->generation();
-  auto t = engine_->observe(secrets, now);
-  after(t, now, g);
+  observe([&](SysTime now) { return engine_->observe(secrets, now); });
 }
 
 void RuleManager::on_token(const TokenTtl& tt) {
-  const auto now = opts_.clock();
-  const auto g = engine_->generation();
-  auto t = engine_->observe(tt, now);
-  after(t, now, g);
+  observe([&](SysTime now) { return engine_->observe(tt, now); });
 }
 
 std::string RuleManager::alerts_json() const { return alerts_api_json(*engine_); }

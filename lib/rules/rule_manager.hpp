@@ -69,6 +69,16 @@ class RuleManager {
 
  private:
   void after(const Transitions& t, SysTime now, std::uint64_t generation_before);
+  /// One observation: reads the clock, runs `observe(now)` on the engine and handles what it
+  /// returned. `skip_idle`: return at once when nothing changed (the per-audit-entry paths).
+  template <typename Observe>
+  void observe(Observe&& observe, bool skip_idle = false) {
+    const auto now = opts_.clock();
+    const auto g = engine_->generation();
+    auto t = observe(now);
+    if (skip_idle && t.empty() && engine_->generation() == g) return;
+    after(t, now, g);
+  }
   void schedule(SysTime now);
   void on_wake();
   void schedule_save();
