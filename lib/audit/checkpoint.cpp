@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/json_number.hpp"
+
 namespace vw::audit {
 
 namespace {
@@ -54,10 +56,10 @@ result<std::optional<Checkpoint>> load_checkpoint(const std::string& file) {
     if (j.value("version", 0) != 1) return make_error(file + ": unknown checkpoint version");
     Checkpoint cp;
     cp.path = j.at("path").get<std::string>();
-    cp.device = j.at("device").get<std::uint64_t>();
-    cp.inode = j.at("inode").get<std::uint64_t>();
-    cp.offset = j.at("offset").get<std::uint64_t>();
-    cp.fingerprint_len = j.at("fingerprint_len").get<std::uint64_t>();
+    cp.device = require_integer<std::uint64_t>(j, "device");
+    cp.inode = require_integer<std::uint64_t>(j, "inode");
+    cp.offset = require_integer<std::uint64_t>(j, "offset");
+    cp.fingerprint_len = require_integer<std::uint64_t>(j, "fingerprint_len");
     cp.fingerprint = std::stoull(j.at("fingerprint").get<std::string>(), nullptr, 16);
     return std::optional<Checkpoint>{cp};
   } catch (const std::exception& e) {

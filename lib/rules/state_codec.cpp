@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/json_number.hpp"
 #include "core/time.hpp"
 
 namespace vw::rules {
@@ -159,8 +160,8 @@ result<EngineState> decode_state(std::string_view text) {
       g.key = j.at("key").get<Labels>();
       for (const auto& t : j.at("recent")) g.window.recent.push_back(parse_ts(t));
       for (const auto& b : j.at("buckets"))
-        g.window.buckets.emplace_back(b.at(0).get<std::int64_t>(), b.at(1).get<std::uint64_t>());
-      g.count_since_active = j.at("count_since_active").get<std::uint64_t>();
+        g.window.buckets.emplace_back(require_integer<std::int64_t>(b, 0), require_integer<std::uint64_t>(b, 1));
+      g.count_since_active = require_integer<std::uint64_t>(j, "count_since_active");
       if (j.contains("last_event")) g.last_event = event_from(j["last_event"]);
       s.groups.push_back(std::move(g));
     }

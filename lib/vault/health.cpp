@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_number.hpp"
+
 namespace vw::vault {
 
 using nlohmann::json;
@@ -17,7 +19,7 @@ void get_if(const json& j, const char* key, T& out) {
   } else if constexpr (std::is_same_v<T, std::string>) {
     if (it->is_string()) out = it->get<std::string>();
   } else {
-    if (it->is_number()) out = it->get<T>();
+    if (auto v = json_integer<T>(*it)) out = *v;
   }
 }
 

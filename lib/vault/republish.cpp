@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -77,7 +78,8 @@ std::vector<ClientMetric::Label> key_of(std::vector<ClientMetric::Label> labels)
 
 std::uint64_t to_count(double v) {
   if (!std::isfinite(v) || v <= 0) return 0;
-  return static_cast<std::uint64_t>(std::llround(v));
+  if (v >= 0x1p64) return std::numeric_limits<std::uint64_t>::max();  // beyond llround's range
+  return static_cast<std::uint64_t>(std::round(v));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/json_number.hpp"
 #include "vault/health_poller.hpp"
 
 namespace vw::vault {
@@ -37,9 +38,10 @@ result<KvMetadata> decode_kv_metadata(std::string_view body) {
   auto d = j.find("data");
   if (d == j.end() || !d->is_object()) return make_error("metadata body has no data object");
   auto cv = d->find("current_version");
-  if (cv == d->end() || !cv->is_number_integer()) return make_error("metadata has no current_version");
+  const auto version = cv == d->end() ? std::nullopt : json_integer<int>(*cv);
+  if (!version || !cv->is_number_integer()) return make_error("metadata has no current_version");
   KvMetadata m;
-  m.current_version = cv->get<int>();
+  m.current_version = *version;
   if (m.current_version <= 0) {
     m.current_version = 0;  // metadata written without any data: no version to age
     return m;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/json_number.hpp"
 #include "vault/health_poller.hpp"
 
 namespace vw::vault {
@@ -16,8 +17,10 @@ result<TokenLookup> decode_token_lookup(std::string_view body) {
   if (d == j.end() || !d->is_object()) return make_error("lookup-self body has no data object");
   auto ttl = d->find("ttl");
   if (ttl == d->end() || !ttl->is_number()) return make_error("lookup-self data has no numeric ttl");
+  const auto ttl_value = json_integer<std::int64_t>(*ttl);
+  if (!ttl_value) return make_error("lookup-self ttl is out of range");
   TokenLookup out;
-  const auto t = ttl->get<double>();
+  const std::int64_t t = *ttl_value;
   auto exp = d->find("expire_time");
   const bool has_expiry = exp != d->end() && exp->is_string() && !exp->get<std::string>().empty();
   // Vault reports a token without expiry (root, or no max TTL anywhere) as ttl 0 with

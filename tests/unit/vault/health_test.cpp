@@ -75,6 +75,19 @@ TEST(DecodeHealth, RejectsWhatIsNotAHealthBody) {
     EXPECT_FALSE(decode_health(bad)) << bad;
 }
 
+TEST(DecodeHealth, NumbersOutOfRangeAreIgnoredNotConverted) {
+  // Found by the vault_decode fuzzer: a float beyond int64 as server_time_utc was converted
+  // with nlohmann's get<int64_t>, which is undefined behaviour.
+  auto h = decode_health(R"({"initialized":true,"sealed":false,"server_time_utc":1.7e29,)"
+                         R"("clock_skew_ms":-1e300,"echo_duration_ms":18446744073709551615,)"
+                         R"("last_request_forwarding_heartbeat_ms":12.5})");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->server_time_utc, 0);
+  EXPECT_EQ(h->clock_skew_ms, 0);
+  EXPECT_EQ(h->echo_duration_ms, 0);
+  EXPECT_EQ(h->last_request_forwarding_heartbeat_ms, 12);
+}
+
 TEST(HealthSample, MapsEveryVaultStatusCodeToANodeState) {
   const std::string active = test::read_fixture("vault/health_ce_active_1.16_docs.json");
   struct Case {

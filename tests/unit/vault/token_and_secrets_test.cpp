@@ -35,7 +35,8 @@ TEST(DecodeTokenLookup, ATokenWithoutExpiryHasNoTtl) {
   auto expiring = decode_token_lookup(R"({"data":{"ttl":0,"expire_time":"2026-01-01T00:00:00Z"}})");
   ASSERT_TRUE(expiring);
   EXPECT_EQ(expiring->ttl_seconds, 0) << "ttl 0 with an expiry is about to expire, not eternal";
-  for (const char* bad : {"", "[]", "{}", R"({"data":null})", R"({"data":{"ttl":"x"}})", "<html>"})
+  for (const char* bad : {"", "[]", "{}", R"({"data":null})", R"({"data":{"ttl":"x"}})", "<html>",
+                          R"({"data":{"ttl":1e300}})"})
     EXPECT_FALSE(decode_token_lookup(bad)) << bad;
 }
 
@@ -99,7 +100,8 @@ TEST(DecodeKvMetadata, TakesTheCurrentVersionsCreatedTime) {
   ASSERT_TRUE(empty);
   EXPECT_EQ(empty->current_version, 0);
   for (const char* bad : {"", "{}", R"({"data":{}})", R"({"data":{"current_version":2}})",
-                          R"({"data":{"current_version":1,"updated_time":"yesterday"}})"})
+                          R"({"data":{"current_version":1,"updated_time":"yesterday"}})",
+                          R"({"data":{"current_version":4294967297}})"})
     EXPECT_FALSE(decode_kv_metadata(bad)) << bad;
 }
 
