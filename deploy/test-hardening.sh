@@ -46,14 +46,9 @@ stage_asan() {
   #   --check-config, which the integration tests run too);
   # - label `soak`: their RSS-flatness checks measure ASan's quarantine, not us (the soak
   #   scripts run in the normal suite);
-  # - three DaemonAudit rotation tests: under ASan (and a loaded machine) the daemon does not
-  #   catch up with their writer within the 20 s deadlines; no sanitizer report. Whether that
-  #   is only slowness or a tailer stall is an open question, written down in README
-  #   (Reliability) and the issue note; they pass in the normal build.
   # --repeat until-pass:2: a sanitizer build runs 2-5x slower and a handful of tests wait on the
   # daemon with deadlines sized for a normal build; a second failure still fails CI.
   ctest --test-dir build-asan --output-on-failure --timeout 300 -j "$jobs" -LE 'deploy|soak' \
-    -E 'DaemonAudit\.(LogrotateCreateManyRotationsInARowLoseNothing|LogrotateCopytruncateCountsEverySurvivingLineAndNothingTwice|DeleteAndRecreateWhileTheWriterKeepsWritingToTheUnlinkedFile)' \
     --repeat until-pass:2
 }
 

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <tuple>
 
 #include "audit/decoder.hpp"
 
@@ -249,28 +250,51 @@ void Tailer::set_current(std::unique_ptr<File> f) {
   }
 }
 
+bool Tailer::holds(std::uint64_t dev, std::uint64_t ino) const {
+  if (current_ && current_->dev == dev && current_->ino == ino) return true;
+  return std::any_of(rotated_.begin(), rotated_.end(),
+                     [&](const auto& r) { return r->dev == dev && r->ino == ino; });
+}
+
 std::unique_ptr<Tailer::File> Tailer::find_rotated(const Checkpoint& cp) {
   // The checkpointed file under another name in the same directory (logrotate's audit.log.1,
   // audit.log-20260101): same inode and same first bytes, or a copy (copytruncate) with the same
-  // first bytes that is at least as long as where we were.
+  // first bytes that is at least as long as where we were (not necessarily as long as the size
+  // we saw: the writer may have appended between logrotate's copy and its truncate). Of several,
+  // the most recently modified: a short fingerprint may match an older rotation too.
   std::error_code ec;
   std::size_t seen = 0;
+  std::unique_ptr<File> best;
+  struct timespec best_mtime {};
   for (fs::directory_iterator it(dir_, ec), end; !ec && it != end && seen < 1000; it.increment(ec), ++seen) {
     const auto name = it->path().filename().string();
     if (name == base_ || !name.starts_with(base_)) continue;
     auto f = open_file(it->path().string(), /*quiet=*/true, /*watch=*/false);
     if (!f) continue;
+    if (holds(f->dev, f->ino)) {  // already being read (or the current file): never twice
+      close_file(*f);
+      continue;
+    }
     fill_head(*f, cp.fingerprint_len);
     const bool same_bytes = f->head.size() == cp.fingerprint_len && fingerprint_of(f->head) == cp.fingerprint;
-    if (same_bytes && f->size >= cp.offset) {
-      f->offset = cp.offset;
-      log_->info("reading the rest of the rotated audit log {} from offset {}", it->path().string(),
-                 cp.offset);
-      return f;
+    struct stat st {};
+    const bool newer = ::fstat(f->fd, &st) == 0 &&
+                       (!best || std::tie(st.st_mtim.tv_sec, st.st_mtim.tv_nsec) >
+                                     std::tie(best_mtime.tv_sec, best_mtime.tv_nsec));
+    if (same_bytes && f->size >= cp.offset && newer) {
+      if (best) close_file(*best);
+      best = std::move(f);
+      best_mtime = st.st_mtim;
+      best->path_hint = it->path().string();
+    } else {
+      close_file(*f);
     }
-    close_file(*f);
   }
-  return nullptr;
+  if (best) {
+    best->offset = cp.offset;
+    log_->info("reading the rest of the rotated audit log {} from offset {}", best->path_hint, cp.offset);
+  }
+  return best;
 }
 
 void Tailer::initial_open() {
@@ -324,7 +348,7 @@ void Tailer::initial_open() {
     return;
   }
   if (opts_.start_at_end) f->offset = start_offset_at_end(*f);
-  fill_head(*f, std::max<std::uint64_t>(f->offset, 1));
+  fill_head(*f, f->size);  // all we may need to recognise its copy after a copytruncate
   log_->info("following the audit log: path={} inode={} from={}", opts_.path, f->ino,
              f->offset == 0 ? "beginning" : "end");
   set_current(std::move(f));
@@ -473,7 +497,10 @@ void Tailer::reconcile() {
   if (current_) {
     struct stat cs {};
     if (::fstat(current_->fd, &cs) == 0) {
-      if (static_cast<std::uint64_t>(cs.st_size) < current_->offset || !head_unchanged(*current_))
+      // A file only shrinks when truncated: below where we read, below the size we saw (data we
+      // had not read yet), or with other first bytes (truncated and regrown).
+      const auto size = static_cast<std::uint64_t>(cs.st_size);
+      if (size < current_->offset || size < current_->size || !head_unchanged(*current_))
         truncated(*current_);
       else
         current_->size = static_cast<std::uint64_t>(cs.st_size);
@@ -506,10 +533,11 @@ void Tailer::truncated(File& f) {
   }
   count_rotation("truncate");
   log_->info("audit log truncated (copytruncate?): inode={} was_at={}", f.ino, f.offset);
-  // copytruncate: what we had not read yet was copied to the rotated file before the truncate.
-  if (&f == current_.get() && f.offset > 0 && !f.head.empty())
-    recover_from_copy(f.head, f.offset, f.ino, f.dev);
+  // copytruncate: what we had not read yet was copied to the rotated file before the truncate
+  // (also when we had read none of it: the head is learnt before the file is read).
+  if (&f == current_.get() && !f.head.empty()) recover_from_copy(f.head, f.offset);
   f.offset = 0;
+  f.size = 0;
   f.high_water = 0;
   f.head.clear();
   f.skipping = false;
@@ -518,20 +546,13 @@ void Tailer::truncated(File& f) {
   f.caught_up = false;
 }
 
-bool Tailer::recover_from_copy(std::string_view head, std::uint64_t offset, std::uint64_t exclude_ino,
-                               std::uint64_t exclude_dev) {
+bool Tailer::recover_from_copy(std::string_view head, std::uint64_t offset) {
   Checkpoint probe;
   probe.fingerprint_len = head.size();
   probe.fingerprint = fingerprint_of(head);
   probe.offset = offset;
-  probe.inode = exclude_ino;
-  probe.device = exclude_dev;
-  auto copy = find_rotated(probe);
+  auto copy = find_rotated(probe);  // never the file itself: find_rotated skips what we hold
   if (!copy) return false;
-  if (copy->ino == exclude_ino && copy->dev == exclude_dev) {
-    close_file(*copy);
-    return false;
-  }
   copy->retire = true;  // a copy does not grow
   watch_file(*copy);
   rotated_.push_back(std::move(copy));
@@ -575,7 +596,7 @@ Tailer::Pump Tailer::pump(File& f) {
   if (n == 0) {
     struct stat st {};
     if (::fstat(f.fd, &st) == 0) {
-      if (static_cast<std::uint64_t>(st.st_size) < f.offset) {
+      if (static_cast<std::uint64_t>(st.st_size) < std::max(f.offset, f.size)) {
         truncated(f);
         return Pump::more;
       }
@@ -586,8 +607,9 @@ Tailer::Pump Tailer::pump(File& f) {
   }
   // The bytes we just read may come from a truncated and regrown file (copytruncate racing us):
   // compare the file's first bytes with what we know they were. Checking after the read (not
-  // before) means a truncation at any moment before it is seen.
-  if (f.offset > 0 && !head_unchanged(f)) {
+  // before) means a truncation at any moment before it is seen. Also at offset 0: the head is
+  // learnt before the first read, and a file truncated and regrown since is another content.
+  if (!head_unchanged(f)) {
     truncated(f);
     return Pump::more;
   }
@@ -668,11 +690,28 @@ void Tailer::update_lag() {
   std::uint64_t lag = 0;
   auto add = [&](File& f) {
     struct stat st {};
-    if (::fstat(f.fd, &st) == 0) f.size = static_cast<std::uint64_t>(st.st_size);
+    if (::fstat(f.fd, &st) == 0) {
+      const auto size = static_cast<std::uint64_t>(st.st_size);
+      if (&f == current_.get() && size < f.size) {
+        // Shrank: truncated (copytruncate), maybe before we read a byte of it while rotated
+        // files were being read first. Keep the size we saw; reconcile() handles it.
+        dirty_ = true;
+        schedule();
+      } else {
+        f.size = size;
+      }
+    }
     if (f.size > f.offset) lag += f.size - f.offset;
   };
   for (auto& f : rotated_) add(*f);
-  if (current_) add(*current_);
+  if (current_) {
+    add(*current_);
+    // Learn the current file's first bytes as soon as it has them, not when we get to read
+    // it: after a copytruncate they are how we find the copy holding what we had not read.
+    File& c = *current_;
+    if (c.head.size() < opts_.fingerprint_bytes && c.size > c.head.size() && c.offset <= c.head.size())
+      fill_head(c, c.size);
+  }
   m_.lag_bytes.Set(static_cast<double>(lag));
 }
 

@@ -112,6 +112,7 @@ class Tailer {
     bool caught_up = false;       // the last read reached the end
     bool retire = false;          // close once caught up
     std::chrono::steady_clock::time_point last_data;
+    std::string path_hint;        // the name it was found under (find_rotated), for the log
   };
   enum class Pump { idle, more };
 
@@ -129,9 +130,9 @@ class Tailer {
   void set_current(std::unique_ptr<File> f);
   void retire_current(const char* kind);
   void truncated(File& f);
-  bool recover_from_copy(std::string_view head, std::uint64_t offset, std::uint64_t exclude_ino,
-                         std::uint64_t exclude_dev);
+  bool recover_from_copy(std::string_view head, std::uint64_t offset);
   std::unique_ptr<File> find_rotated(const Checkpoint& cp);
+  bool holds(std::uint64_t dev, std::uint64_t ino) const;
   bool head_unchanged(File& f);
   void fill_head(File& f, std::uint64_t upto);
   std::uint64_t start_offset_at_end(File& f);

@@ -5,6 +5,10 @@
 # fixtures, config/ and deploy/; new interesting inputs go to WORK_DIR/new, a crash, leak or
 # timeout to WORK_DIR/crash-* (and the exit status is non-zero). To grow the kept corpus after
 # a long run:  FUZZER -merge=1 tests/fuzz/corpus/NAME WORK_DIR/new
+# The random seed is fixed (VW_FUZZ_SEED, default 1) so that a CI run is reproducible: the
+# same commit explores the same inputs in the same order, and CI cannot turn red on a change
+# that did not touch what it fuzzes. Hunting for new findings is a long local run with
+# VW_FUZZ_SEED=0 (libFuzzer picks a random seed and prints it).
 set -eu
 name=$1; fuzzer=$2; work=$3; seconds=$4
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,6 +52,6 @@ dict=
 [ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"
 # -rss_limit_mb: a leak or unbounded growth is a finding too. -timeout: one input taking
 # longer than this is a hang.
-exec "$fuzzer" -artifact_prefix="$work/" -max_total_time="$seconds" -max_len="$max_len" \
+exec "$fuzzer" -seed="${VW_FUZZ_SEED:-1}" -artifact_prefix="$work/" -max_total_time="$seconds" -max_len="$max_len" \
   -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $dict \
   "$work/new" "$here/corpus/$name" "$work/seeds"

@@ -247,6 +247,48 @@ TEST_F(TailerTest, CopytruncateReadsTheUnreadRestFromTheCopy) {
   EXPECT_EQ(metric("vaultwatch_audit_rotations_total{kind=\"truncate\"}"), 1);
 }
 
+// The daemon under ASan met this one: the current file gets data, and is copied and truncated
+// before the tailer read a byte of it (it was still reading a rotated file's backlog). The size
+// it saw, or the first bytes it knew, must still reveal the truncation and find the copy.
+TEST_F(TailerTest, CopytruncateOfAFileNotReadYetIsReadFromTheCopy) {
+  for (const int regrown_to : {15, 60}) {  // shorter than what we saw (size), longer (first bytes)
+    SCOPED_TRACE(regrown_to);
+    fs::remove_all(dir_);
+    lines_.clear();
+    fs::create_directories(dir_);
+    append(path_, numbered(0, 10));
+    TailerOptions o;
+    o.start_at_end = false;
+    o.checkpoint_file = (tmp_.path() / ("cp" + std::to_string(regrown_to))).string();
+    auto t = start(o);  // opened, sized and fingerprinted; not a byte read (the loop is not run)
+    fs::copy_file(path_, dir_ / "audit.log.1");
+    fs::resize_file(path_, 0);
+    append(path_, numbered(10, regrown_to));
+    ASSERT_TRUE(got(static_cast<std::size_t>(regrown_to))) << testing::PrintToString(lines_);
+    EXPECT_EQ(lines_, expected(0, regrown_to));
+    EXPECT_EQ(metric("vaultwatch_audit_rotations_total{kind=\"truncate\"}"), regrown_to == 15 ? 1 : 2);
+  }
+}
+
+// Of two rotated files starting with the same bytes, the copy is the one just written.
+TEST_F(TailerTest, CopytruncateTakesTheNewestCopyWhenOlderRotationsStartTheSame) {
+  fs::create_directories(dir_);
+  append(path_, "");
+  auto t = start();
+  append(path_, numbered(0, 10));
+  ASSERT_TRUE(got(10));
+  // An older rotation (a day's log that happened to start the same way), then the real copy.
+  append(dir_ / "audit.log.2", numbered(0, 3));
+  struct timespec old_times[2] = {{1'600'000'000, 0}, {1'600'000'000, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (dir_ / "audit.log.2").c_str(), old_times, 0), 0);
+  append(path_, numbered(10, 20));
+  fs::copy_file(path_, dir_ / "audit.log.1");
+  fs::resize_file(path_, 0);
+  append(path_, numbered(20, 25));
+  ASSERT_TRUE(got(25));
+  EXPECT_EQ(lines_, expected(0, 25));
+}
+
 TEST_F(TailerTest, TruncationWithoutACopyRestartsAtTheBeginning) {
   fs::create_directories(dir_);
   append(path_, "");
