@@ -1,14 +1,10 @@
 #include "vault/secret_poller.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "core/json_number.hpp"
 #include "vault/health_poller.hpp"
 
 namespace vw::vault {
-
-using nlohmann::json;
 
 std::string kv_metadata_path(std::string_view path) {
   auto slash = path.find('/');
@@ -30,39 +26,6 @@ std::string kv_metadata_path(std::string_view path) {
     return out;
   };
   return encode(mount) + "/metadata/" + encode(rest);
-}
-
-result<KvMetadata> decode_kv_metadata(std::string_view body) {
-  auto j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return make_error("metadata body is not a JSON object");
-  auto d = j.find("data");
-  if (d == j.end() || !d->is_object()) return make_error("metadata body has no data object");
-  auto cv = d->find("current_version");
-  const auto version = cv == d->end() ? std::nullopt : json_integer<int>(*cv);
-  if (!version || !cv->is_number_integer()) return make_error("metadata has no current_version");
-  KvMetadata m;
-  m.current_version = *version;
-  if (m.current_version <= 0) {
-    m.current_version = 0;  // metadata written without any data: no version to age
-    return m;
-  }
-  std::string created;
-  if (auto vs = d->find("versions"); vs != d->end() && vs->is_object()) {
-    if (auto v = vs->find(std::to_string(m.current_version)); v != vs->end() && v->is_object()) {
-      if (auto c = v->find("created_time"); c != v->end() && c->is_string()) created = c->get<std::string>();
-      if (auto del = v->find("deletion_time"); del != v->end() && del->is_string() && !del->get<std::string>().empty())
-        m.current_deleted = true;
-      if (auto des = v->find("destroyed"); des != v->end() && des->is_boolean()) m.current_destroyed = des->get<bool>();
-    }
-  }
-  if (created.empty()) {
-    if (auto u = d->find("updated_time"); u != d->end() && u->is_string()) created = u->get<std::string>();
-  }
-  if (created.empty()) return make_error("metadata has no created_time for the current version");
-  auto t = parse_rfc3339(created);
-  if (!t) return make_error("metadata created_time: " + t.error().message);
-  m.current_created = *t;
-  return m;
 }
 
 const char* to_string(SecretState s) {

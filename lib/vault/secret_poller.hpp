@@ -10,6 +10,7 @@
 #include "core/duration.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "vault/bodies.hpp"
 #include "vault/poll_loop.hpp"
 #include "vault/token_source.hpp"
 #include "vault/vault_client.hpp"
@@ -26,21 +27,6 @@ struct WatchedSecret {
 /// "secret/cwiq/shared/db" -> "secret/metadata/cwiq/shared/db". Characters outside
 /// [A-Za-z0-9-._~/] are percent-encoded. Pure.
 std::string kv_metadata_path(std::string_view path);
-
-/// What we use of GET <mount>/metadata/<path>.
-struct KvMetadata {
-  int current_version = 0;
-  SysTime current_created{};  // created_time of the current version
-  bool current_deleted = false;    // soft-deleted (deletion_time set and in the past)
-  bool current_destroyed = false;
-  bool operator==(const KvMetadata&) const = default;
-};
-
-/// Decodes the metadata body. The current version's created_time comes from
-/// `versions[current_version]`; when Vault omits it (older versions list only the newest
-/// max_versions) `updated_time` is used. current_version 0 means metadata without any data
-/// written (then nothing else is set). Pure; never throws.
-result<KvMetadata> decode_kv_metadata(std::string_view body);
 
 enum class SecretState {
   unknown,    // not polled yet

@@ -1,35 +1,10 @@
 #include "vault/token_checker.hpp"
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "core/json_number.hpp"
 #include "vault/health_poller.hpp"
 
 namespace vw::vault {
-
-using nlohmann::json;
-
-result<TokenLookup> decode_token_lookup(std::string_view body) {
-  auto j = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return make_error("lookup-self body is not a JSON object");
-  auto d = j.find("data");
-  if (d == j.end() || !d->is_object()) return make_error("lookup-self body has no data object");
-  auto ttl = d->find("ttl");
-  if (ttl == d->end() || !ttl->is_number()) return make_error("lookup-self data has no numeric ttl");
-  const auto ttl_value = json_integer<std::int64_t>(*ttl);
-  if (!ttl_value) return make_error("lookup-self ttl is out of range");
-  TokenLookup out;
-  const std::int64_t t = *ttl_value;
-  auto exp = d->find("expire_time");
-  const bool has_expiry = exp != d->end() && exp->is_string() && !exp->get<std::string>().empty();
-  // Vault reports a token without expiry (root, or no max TTL anywhere) as ttl 0 with
-  // expire_time null; a token about to expire has ttl 0 and an expire_time.
-  if (t > 0 || has_expiry) out.ttl_seconds = static_cast<std::int64_t>(t < 0 ? 0 : t);
-  if (auto r = d->find("renewable"); r != d->end() && r->is_boolean()) out.renewable = r->get<bool>();
-  if (auto ty = d->find("type"); ty != d->end() && ty->is_string()) out.type = ty->get<std::string>();
-  return out;
-}
 
 const char* to_string(TokenState s) {
   switch (s) {

@@ -9,23 +9,12 @@
 
 #include "core/result.hpp"
 #include "core/time.hpp"
+#include "vault/bodies.hpp"
 #include "vault/poll_loop.hpp"
 #include "vault/token_source.hpp"
 #include "vault/vault_client.hpp"
 
 namespace vw::vault {
-
-/// The fields of a lookup-self answer we use.
-struct TokenLookup {
-  std::optional<std::int64_t> ttl_seconds;  // nullopt: the token never expires (e.g. root)
-  bool renewable = false;
-  std::string type;  // service, batch
-  bool operator==(const TokenLookup&) const = default;
-};
-
-/// Decodes `{"data":{"ttl":..., "expire_time":..., "renewable":..., "type":...}}`. A token
-/// without an expiry has ttl 0 and expire_time null. Pure; never throws.
-result<TokenLookup> decode_token_lookup(std::string_view body);
 
 enum class TokenState {
   unknown,      // no check yet

@@ -1,11 +1,12 @@
-// libFuzzer target for the Vault health and leader decoders (lib/vault/health.cpp): sys/health
-// and sys/leader bodies. Any byte string is what a Vault node, a proxy in front
+// libFuzzer target for the Vault answer decoders (lib/vault/health.cpp, bodies.cpp): sys/health,
+// sys/leader, auth/token/lookup-self and KV v2 metadata bodies. Any byte string is what a Vault node, a proxy in front
 // of it or a man in the middle may answer; a decoder must return an error, never crash, throw
 // or read out of bounds.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "vault/bodies.hpp"
 #include "vault/health.hpp"
 
 using namespace vw::vault;
@@ -26,6 +27,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     LeaderTracker t;
     (void)t.observe(s);
     (void)t.observe(s);
+  }
+  (void)decode_token_lookup(body);
+  if (auto m = decode_kv_metadata(body)) {
+    // What the secret poller does with it: age of the current version.
+    (void)(m->current_version > 0 ? vw::to_unix_seconds(m->current_created) : 0.0);
   }
   return 0;
 }
