@@ -259,16 +259,8 @@ void App::register_reload_participants() {
     return p;
   });
   reloader_.add("audit", [this](const config::Config& next, const config::Config& cur) {
-    Reloader::Prepared p;
-    if (next.audit == cur.audit) return p;
-    auto built = make_audit(next);
-    if (!built) {
-      p.problems.push_back(built.error().message);
-      return p;
-    }
-    auto shared = std::make_shared<std::unique_ptr<audit::AuditPipeline>>(std::move(*built));
-    p.commit = [this, shared] { swap_audit(std::move(*shared)); };
-    return p;
+    if (next.audit == cur.audit) return Reloader::Prepared{};
+    return Reloader::swap_in(make_audit(next), [this](auto audit) { swap_audit(std::move(audit)); });
   });
   reloader_.add("rules", [this](const config::Config& next, const config::Config& cur) {
     // Rules were compiled and validated by the config loader; swapping them cannot fail. Alert
@@ -282,28 +274,12 @@ void App::register_reload_participants() {
     return p;
   });
   reloader_.add("notify", [this](const config::Config& next, const config::Config& cur) {
-    Reloader::Prepared p;
-    if (next.notify == cur.notify && next.state_dir == cur.state_dir) return p;
-    auto built = make_notifier(next);
-    if (!built) {
-      p.problems.push_back(built.error().message);
-      return p;
-    }
-    auto shared = std::make_shared<std::unique_ptr<notify::Notifier>>(std::move(*built));
-    p.commit = [this, shared] { swap_notifier(std::move(*shared)); };
-    return p;
+    if (next.notify == cur.notify && next.state_dir == cur.state_dir) return Reloader::Prepared{};
+    return Reloader::swap_in(make_notifier(next), [this](auto n) { swap_notifier(std::move(n)); });
   });
   reloader_.add("vault", [this](const config::Config& next, const config::Config& cur) {
-    Reloader::Prepared p;
-    if (next.vault == cur.vault) return p;
-    auto parts = build_vault(next.vault);
-    if (!parts) {
-      p.problems.push_back(parts.error().message);
-      return p;
-    }
-    auto shared = std::make_shared<VaultParts>(std::move(*parts));
-    p.commit = [this, shared] { swap_vault(std::move(*shared)); };
-    return p;
+    if (next.vault == cur.vault) return Reloader::Prepared{};
+    return Reloader::swap_in(build_vault(next.vault), [this](auto parts) { swap_vault(std::move(parts)); });
   });
 }
 

@@ -37,10 +37,12 @@
 // Settings that need a restart (server.listen_address, server.max_connections, state_dir) are
 // not problems: the participant logs that the new value applies after a restart.
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/result.hpp"
 
 namespace vw::daemon {
 
@@ -52,6 +54,21 @@ class Reloader {
     Commit commit;                      // empty: nothing to do
   };
   using Prepare = std::function<Prepared(const config::Config& next, const config::Config& current)>;
+
+  /// The usual prepare for a component that is rebuilt whole: `built` is the replacement, made
+  /// now, or why it could not be made; the commit hands it to `swap`.
+  template <class T, class Swap>
+  static Prepared swap_in(result<T> built, Swap swap) {
+    Prepared p;
+    if (!built) {
+      p.problems.push_back(built.error().message);
+      return p;
+    }
+    // Commit is a std::function (copyable): the move-only replacement waits in a shared_ptr.
+    auto ready = std::make_shared<T>(std::move(*built));
+    p.commit = [ready, swap = std::move(swap)]() mutable { swap(std::move(*ready)); };
+    return p;
+  }
 
   /// Adds a participant; `name` is for logs and tests.
   void add(std::string name, Prepare prepare);
