@@ -7,12 +7,11 @@
 #include <boost/beast/ssl.hpp>
 #include <nlohmann/json.hpp>
 
-#include <atomic>
 #include <condition_variable>
-#include <list>
 #include <set>
 #include <sstream>
-#include <thread>
+
+#include "support/thread_server.hpp"
 
 namespace vw::fake {
 
@@ -154,19 +153,10 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
   std::chrono::system_clock::time_point active_since = std::chrono::system_clock::now();
 
   // Networking.
-  net::io_context ioc;
-  std::optional<tcp::acceptor> acceptor;
+  test::ThreadServer server;
   std::optional<ssl::context> tls;
-  std::thread accept_thread;
-  struct Conn {
-    std::thread thread;
-    std::shared_ptr<std::atomic<bool>> done;
-  };
-  std::list<Conn> conn_threads;  // finished ones are joined by the accept loop
-  std::set<tcp::socket*> live;
-  std::atomic<bool> stopping{false};
-  unsigned short bound_port = 0;
-  std::condition_variable hang_cv;
+  std::condition_variable hang_cv;  // hang faults wait on it (with mu) until released or stopped
+  bool stopping() const { return server.stopping(); }
 
   static std::string endpoint_of(const std::string& path) {
     if (path == "/v1/sys/health") return "health";
@@ -498,7 +488,7 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
           case FaultKind::none: break;
           case FaultKind::delay: {
             std::unique_lock lock(mu);
-            hang_cv.wait_for(lock, f.delay, [&] { return stopping.load(); });
+            hang_cv.wait_for(lock, f.delay, [&] { return stopping(); });
             break;
           }
           case FaultKind::hang: {
@@ -506,7 +496,7 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
             char b;
             beast::error_code rec;
             sock.non_blocking(false);
-            while (!stopping && sock.read_some(net::buffer(&b, 1), rec) > 0 && !rec) {}
+            while (!stopping() && sock.read_some(net::buffer(&b, 1), rec) > 0 && !rec) {}
             return;
           }
           case FaultKind::error500: {
@@ -570,7 +560,7 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
           net::write(stream, net::buffer(&c, 1), ec);
           if (ec) return;
           std::unique_lock lock(mu);
-          if (hang_cv.wait_for(lock, tick, [&] { return stopping.load(); })) return;
+          if (hang_cv.wait_for(lock, tick, [&] { return stopping(); })) return;
         }
         return;
       }
@@ -579,11 +569,7 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
     }
   }
 
-  void connection(FakeVault& self, tcp::socket sock) {
-    {
-      std::lock_guard lock(mu);
-      live.insert(&sock);
-    }
+  void connection(FakeVault& self, tcp::socket& sock) {
     if (tls && take_fault("*").kind == FaultKind::tls_error) {
       // What a client gets from a plain-HTTP listener (or a broken TLS terminator): the
       // handshake fails on the first record.
@@ -601,10 +587,6 @@ struct FakeVault::Impl : std::enable_shared_from_this<FakeVault::Impl> {
     } else {
       serve(self, sock, sock);
     }
-    beast::error_code ec;
-    sock.shutdown(tcp::socket::shutdown_both, ec);
-    std::lock_guard lock(mu);
-    live.erase(&sock);
   }
 };
 
@@ -623,61 +605,18 @@ void FakeVault::start() {
       im.tls->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
     }
   }
-  im.acceptor.emplace(im.ioc, tcp::endpoint(net::ip::make_address(im.opts.listen_host), im.opts.port));
-  im.bound_port = im.acceptor->local_endpoint().port();
-  im.accept_thread = std::thread([this, &im] {
-    while (!im.stopping) {
-      beast::error_code ec;
-      tcp::socket sock(im.ioc);
-      im.acceptor->accept(sock, ec);
-      if (ec || im.stopping) return;
-      std::lock_guard lock(im.mu);
-      // Reap finished connections so a long-running demo does not accumulate threads.
-      for (auto it = im.conn_threads.begin(); it != im.conn_threads.end();) {
-        if (*it->done) {
-          it->thread.join();
-          it = im.conn_threads.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      auto done = std::make_shared<std::atomic<bool>>(false);
-      im.conn_threads.push_back(Impl::Conn{
-          std::thread([this, &im, done, s = std::move(sock)]() mutable {
-            im.connection(*this, std::move(s));
-            *done = true;
-          }),
-          done});
-    }
-  });
+  im.server.start(im.opts.listen_host, im.opts.port, [this, &im](tcp::socket& sock) { im.connection(*this, sock); });
 }
 
 void FakeVault::stop() {
   auto& im = *impl_;
-  if (im.stopping.exchange(true) || !im.acceptor) return;
-  beast::error_code ec;
-  // Wake a blocking accept() by connecting to ourselves, then close.
-  {
-    tcp::socket poke(im.ioc);
-    poke.connect(tcp::endpoint(net::ip::make_address(im.opts.listen_host), im.bound_port), ec);
-  }
-  if (im.accept_thread.joinable()) im.accept_thread.join();
-  im.acceptor->close(ec);
-  {
+  im.server.stop([&im] {
     std::lock_guard lock(im.mu);
-    for (auto* s : im.live) s->shutdown(tcp::socket::shutdown_both, ec);
     im.hang_cv.notify_all();
-  }
-  std::list<Impl::Conn> threads;
-  {
-    std::lock_guard lock(im.mu);
-    threads.swap(im.conn_threads);
-  }
-  for (auto& c : threads)
-    if (c.thread.joinable()) c.thread.join();
+  });
 }
 
-unsigned short FakeVault::port() const { return impl_->bound_port; }
+unsigned short FakeVault::port() const { return impl_->server.port(); }
 std::string FakeVault::address() const {
   return std::string(impl_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port());
 }

@@ -5,14 +5,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <list>
 #include <mutex>
 #include <optional>
-#include <set>
-#include <thread>
+
+#include "support/thread_server.hpp"
 
 namespace vw::test {
 
@@ -33,18 +31,9 @@ struct WebhookSink::Impl {
   std::size_t waiting = 0;
   std::uint64_t release_epoch = 0;
 
-  net::io_context ioc;
-  std::optional<tcp::acceptor> acceptor;
+  ThreadServer server;
   std::optional<ssl::context> tls;
-  std::thread accept_thread;
-  struct Conn {
-    std::thread thread;
-    std::shared_ptr<std::atomic<bool>> done;
-  };
-  std::list<Conn> conns;
-  std::set<tcp::socket*> live;
-  std::atomic<bool> stopping{false};
-  unsigned short bound_port = 0;
+  bool stopping() const { return server.stopping(); }
 
   SinkReply reply_for(const std::string& path) {
     for (const std::string& key : {path, std::string()}) {
@@ -95,11 +84,11 @@ struct WebhookSink::Impl {
         std::unique_lock lock(mu);
         ++waiting;
         const auto epoch = release_epoch;
-        auto done = [&] { return stopping.load() || (reply.hang && release_epoch != epoch); };
+        auto done = [&] { return stopping() || (reply.hang && release_epoch != epoch); };
         if (reply.hang) cv.wait(lock, done);
         else cv.wait_for(lock, reply.delay, done);
         --waiting;
-        if (stopping) return;
+        if (stopping()) return;
       }
       bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(reply.status), req.version()};
       res.set(bhttp::field::content_type, "text/plain");
@@ -111,11 +100,7 @@ struct WebhookSink::Impl {
     }
   }
 
-  void connection(tcp::socket sock) {
-    {
-      std::lock_guard lock(mu);
-      live.insert(&sock);
-    }
+  void connection(tcp::socket& sock) {
     beast::error_code ec;
     if (tls) {
       ssl::stream<tcp::socket&> s(sock, *tls);
@@ -124,9 +109,6 @@ struct WebhookSink::Impl {
     } else {
       serve(sock);
     }
-    sock.shutdown(tcp::socket::shutdown_both, ec);
-    std::lock_guard lock(mu);
-    live.erase(&sock);
   }
 };
 
@@ -143,59 +125,18 @@ void WebhookSink::start() {
     im.tls->use_certificate_chain_file(im.opts.tls_cert_file);
     im.tls->use_private_key_file(im.opts.tls_key_file, ssl::context::pem);
   }
-  im.acceptor.emplace(im.ioc, tcp::endpoint(net::ip::make_address(im.opts.listen_host), im.opts.port));
-  im.bound_port = im.acceptor->local_endpoint().port();
-  im.accept_thread = std::thread([&im] {
-    while (!im.stopping) {
-      beast::error_code ec;
-      tcp::socket sock(im.ioc);
-      im.acceptor->accept(sock, ec);
-      if (ec || im.stopping) return;
-      sock.set_option(tcp::no_delay(true), ec);
-      std::lock_guard lock(im.mu);
-      for (auto it = im.conns.begin(); it != im.conns.end();) {
-        if (*it->done) {
-          it->thread.join();
-          it = im.conns.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      auto done = std::make_shared<std::atomic<bool>>(false);
-      im.conns.push_back(Impl::Conn{std::thread([&im, done, s = std::move(sock)]() mutable {
-                                      im.connection(std::move(s));
-                                      *done = true;
-                                    }),
-                                    done});
-    }
-  });
+  im.server.start(im.opts.listen_host, im.opts.port, [&im](tcp::socket& sock) { im.connection(sock); });
 }
 
 void WebhookSink::stop() {
   auto& im = *impl_;
-  if (im.stopping.exchange(true) || !im.acceptor) return;
-  beast::error_code ec;
-  {
-    tcp::socket poke(im.ioc);
-    poke.connect(tcp::endpoint(net::ip::make_address(im.opts.listen_host), im.bound_port), ec);
-  }
-  if (im.accept_thread.joinable()) im.accept_thread.join();
-  im.acceptor->close(ec);
-  {
+  im.server.stop([&im] {
     std::lock_guard lock(im.mu);
-    for (auto* s : im.live) s->shutdown(tcp::socket::shutdown_both, ec);
-  }
-  im.cv.notify_all();
-  std::list<Impl::Conn> threads;
-  {
-    std::lock_guard lock(im.mu);
-    threads.swap(im.conns);
-  }
-  for (auto& c : threads)
-    if (c.thread.joinable()) c.thread.join();
+    im.cv.notify_all();
+  });
 }
 
-unsigned short WebhookSink::port() const { return impl_->bound_port; }
+unsigned short WebhookSink::port() const { return impl_->server.port(); }
 
 std::string WebhookSink::url(const std::string& path) const {
   return std::string(impl_->tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(port()) + path;
