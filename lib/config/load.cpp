@@ -226,56 +226,6 @@ void read_log(MapReader& r, LogConfig& l) {
     r.ctx().error(r.node("format"), r.path_of("format"), "must be text or json");
 }
 
-// Reads a config or rules file. Bounded and non-blocking where it matters, because the path
-// comes from the operator and --check-config must always finish: a directory is an error (an
-// ifstream "opens" one and reads nothing, which looked like an empty file = defaults), a FIFO
-// nobody writes to reads as empty instead of blocking in open(), and /dev/zero or a runaway
-// generated file stops at max_config_bytes instead of eating memory.
-constexpr std::size_t max_config_bytes = 16 * 1024 * 1024;
-
-std::optional<std::string> read_text(const std::string& path, std::string& error) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) {
-    error = std::string("cannot read: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  struct Closer {
-    int fd;
-    ~Closer() { ::close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    error = std::string("cannot read: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  if (S_ISDIR(st.st_mode)) {
-    error = "cannot read: is a directory, not a file";
-    return std::nullopt;
-  }
-  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > max_config_bytes) {
-    error = "cannot read: larger than " + std::to_string(max_config_bytes >> 20) + " MiB";
-    return std::nullopt;
-  }
-  // Blocking reads from here on: a pipe with a writer (`--config.file=<(...)`) delivers all of it.
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error = std::string("cannot read: ") + std::strerror(errno);
-      return std::nullopt;
-    }
-    if (n == 0) break;
-    if (out.size() + static_cast<std::size_t>(n) > max_config_bytes) {
-      error = "cannot read: larger than " + std::to_string(max_config_bytes >> 20) + " MiB";
-      return std::nullopt;
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  return out;
-}
 
 // Inline `rules:`, then each `rules_files` pattern in order (globs relative to the config file's
 // directory; the entry `builtin` stands for the built-in set); the built-in set when all of that
@@ -337,7 +287,7 @@ void read_rules(MapReader& top, const std::string& file, Config& c) {
     }
     for (const auto& f : matched) {
       std::string why;
-      auto text = read_text(f, why);
+      auto text = read_config_text(f, why);
       if (!text) {
         ctx.error(pos, at, f + ": " + why);
         continue;
@@ -400,13 +350,47 @@ LoadResult load_string(std::string_view yaml, const std::string& file_name, cons
   return load_node(root, file_name, env);
 }
 
+// Reads a config or rules file. Bounded and non-blocking where it matters, because the path
+// comes from the operator and --check-config must always finish: a directory is an error (an
+// ifstream "opens" one and reads nothing, which looked like an empty file = defaults), a FIFO
+// nobody writes to reads as empty instead of blocking in open(), and /dev/zero or a runaway
+// generated file stops at max_config_bytes instead of eating memory.
+constexpr std::size_t max_config_bytes = 16 * 1024 * 1024;
+
 std::optional<std::string> read_config_text(const std::string& path, std::string& error) {
-  return read_text(path, error);
+  const auto fail = [&](const std::string& why) {
+    error = "cannot read: " + why;
+    return std::nullopt;
+  };
+  const auto too_large = [&] { return fail("larger than " + std::to_string(max_config_bytes >> 20) + " MiB"); };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return fail(std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fail(std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return fail("is a directory, not a file");
+  if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > max_config_bytes) return too_large();
+  // Blocking reads from here on: a pipe with a writer (`--config.file=<(...)`) delivers all of it.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(std::strerror(errno));
+    if (n == 0) break;
+    if (out.size() + static_cast<std::size_t>(n) > max_config_bytes) return too_large();
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
 }
 
 LoadResult load_file(const std::string& path, const EnvLookup& env) {
   std::string why;
-  auto text = read_text(path, why);
+  auto text = read_config_text(path, why);
   if (!text) {
     LoadResult out;
     out.diagnostics.push_back(Diagnostic{path, 0, 0, "", why});
