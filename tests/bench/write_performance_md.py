@@ -325,6 +325,8 @@ def main():
     regen = "tests/bench/write_performance_md.py --build %s --size %s" % (build, args.size)
     if set(steps) != set(STEPS):
         regen += " --only " + ",".join(steps)
+    if args.nice is not None:
+        regen += " --nice %d" % args.nice
     out = [
         "# Performance",
         "",
