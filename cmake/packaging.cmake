@@ -30,6 +30,9 @@ install(FILES ${VW_MAN_GZ} DESTINATION share/man/man8)
 # Documentation and the deploy kit, for the operator to copy from.
 set(VW_DOC share/doc/vaultwatch)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${VW_DOC})
+# README.md links into docs/ (docs/incoming/ is the engineers' inbox, not published).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${VW_DOC}/docs FILES_MATCHING PATTERN "*.md"
+        PATTERN incoming EXCLUDE)
 install(FILES ${PROJECT_SOURCE_DIR}/config/vaultwatch.yaml ${VW_PKG_DIR}/web-config.yml
               ${PROJECT_SOURCE_DIR}/deploy/prometheus/prometheus.yml
               ${PROJECT_SOURCE_DIR}/deploy/prometheus/vaultwatch.rules.yml

@@ -3,7 +3,7 @@
 // asked for, plus a cheap pre-filter on the raw line that lets the scanner skip most lines of a
 // selective query without decoding them.
 //
-// Semantics (the contract README.md documents and the Python reference in
+// Semantics (the contract docs/forensics.md documents and the Python reference in
 // tests/integration/forensics_cli_test.py re-implements independently):
 //   - each flag may be repeated; values of one flag are OR-ed, different flags are AND-ed;
 //   - --path GLOB: request.path matches the glob ('*' within a segment, '**' across, vw::Glob);

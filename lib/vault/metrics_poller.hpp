@@ -53,7 +53,7 @@ struct MetricsPollerOptions {
   KeepFilter keep;  // vault.metrics_keep
   /// The body is parsed in slices of this many bytes, and the kept families converted in slices
   /// of this many samples, with the event loop running in between: a multi-megabyte exposition
-  /// never holds the loop for more than one slice (about 1 ms each, see README).
+  /// never holds the loop for more than one slice (about 1 ms each, see docs/telemetry.md).
   std::size_t parse_slice_bytes = 256 * 1024;
   std::size_t convert_slice_samples = 4096;
 };

@@ -222,7 +222,7 @@ TEST_F(DaemonTelemetry, A2MBBodyIsRepublishedAndScrapesKeepAnswering) {
   EXPECT_EQ(m["vault_route_read_kv_team_1__count"], 101);
   EXPECT_EQ(m["vault_token_count_by_policy{cluster=\"vault-cluster-5f2a1b7c\",namespace=\"root\",policy=\"kv-team-20-read\"}"], 7);
   // While the daemon re-reads and re-parses 2 MB every 300 ms, scrapes still answer. (The
-  // numbers are in the README's benchmark; this only guards against a loop held for seconds.)
+  // numbers are in docs/performance.md (prom_text_bench); this only guards against a loop held for seconds.)
   for (int i = 0; i < 5; ++i) {
     auto t0 = std::chrono::steady_clock::now();
     auto r = d->get("/metrics", HttpOptions{.timeout = std::chrono::seconds(5)});

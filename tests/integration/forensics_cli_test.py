@@ -4,7 +4,7 @@
 Runs the real binary over logs from tests/tools/gen_audit.py (both key layouts, a `prefix`, plain,
 gzip, concatenated gzip members, truncated gzip, stdin, several files) and compares what it
 prints with an INDEPENDENT reference: the filter below is written from the contract in
-README.md / daemon/audit_command.cpp with Python's json module and shares no code with the C++
+docs/forensics.md / daemon/audit_command.cpp with Python's json module and shares no code with the C++
 side. The matched entries (every field of every row) must be identical.
 
   forensics_cli_test.py --bin build/daemon/vaultwatch --gen tests/tools/gen_audit.py [TestName...]
