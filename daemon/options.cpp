@@ -20,12 +20,22 @@ vault::TokenSourceOptions token_source_options(const config::VaultConfig& v, boo
   return o;
 }
 
+http::TlsClientOptions tls_client_options(const config::TlsClientConfig& t) {
+  http::TlsClientOptions o;
+  o.ca_file = t.ca_file;
+  o.cert_file = t.cert_file;
+  o.key_file = t.key_file;
+  o.server_name = t.server_name;
+  o.insecure_skip_verify = t.insecure_skip_verify;
+  return o;
+}
+
 result<http::ClientOptions> vault_client_options(const config::VaultConfig& v) {
   auto url = http::parse_url(v.address);
   if (!url) return make_error("vault.address: " + url.error().message);
   http::ClientOptions o;
   o.base = *url;
-  o.tls = v.tls;
+  o.tls = tls_client_options(v.tls);
   o.timeout = v.timeout;
   o.user_agent = user_agent();
   return o;
@@ -55,7 +65,15 @@ audit::AuditPipelineOptions audit_pipeline_options(const config::Config& c) {
 
 notify::NotifierOptions notifier_options(const config::Config& c, std::string external_url) {
   notify::NotifierOptions o;
-  o.config = c.notify;
+  const auto& n = c.notify;
+  for (const auto& a : n.alertmanagers)
+    o.alertmanagers.push_back({a.url, a.timeout, tls_client_options(a.tls), a.basic_auth_username,
+                               a.basic_auth_password_file, a.bearer_token_file});
+  for (const auto& w : n.webhooks)
+    o.webhooks.push_back({w.name, w.url, w.send_resolved, w.timeout, w.headers, w.hmac_secret_file, w.max_alerts});
+  o.external_labels = n.external_labels;
+  o.queue_capacity = n.queue_capacity;
+  o.max_retry_duration = n.max_retry_duration;
   o.state_dir = c.state_dir;
   o.external_url = std::move(external_url);
   o.user_agent = user_agent();

@@ -20,6 +20,8 @@ namespace vw::daemon {
 
 /// Where the monitor token comes from: vault.token_file, $VAULT_TOKEN, $CREDENTIALS_DIRECTORY.
 vault::TokenSourceOptions token_source_options(const config::VaultConfig& v, bool allow_insecure_token_file);
+/// TLS of an outgoing connection (vault.tls, notify.alertmanagers[].tls).
+http::TlsClientOptions tls_client_options(const config::TlsClientConfig& t);
 /// The Vault HTTP client: base URL (fails naming vault.address), TLS, timeout, User-Agent.
 result<http::ClientOptions> vault_client_options(const config::VaultConfig& v);
 /// vault.secrets as the secret poller takes them.

@@ -46,13 +46,13 @@ std::vector<StartupProblem> check_runtime_files(const config::Config& cfg, bool 
   if (auto ts = vault::TokenSource::open(token_source_options(cfg.vault, allow_insecure_token_file), quiet); !ts)
     out.push_back({true, ts.error().message});
   if (auto u = http::parse_url(cfg.vault.address); u && u->tls) {
-    if (auto ctx = http::make_client_tls_context(cfg.vault.tls); !ctx)
+    if (auto ctx = http::make_client_tls_context(tls_client_options(cfg.vault.tls)); !ctx)
       out.push_back({true, "vault.tls: " + ctx.error().message});
   }
   // The web config and the certificates it names (what the server would load at start).
   if (auto web = web::load_web_security(cfg.server.web_config_file); !web.state)
     out.push_back({true, web.error});
-  for (auto& p : notify::check_notify_files(cfg.notify)) out.push_back({true, std::move(p)});
+  for (auto& p : notify::check_notify_files(notifier_options(cfg))) out.push_back({true, std::move(p)});
   return out;
 }
 
