@@ -39,7 +39,7 @@ result<std::unique_ptr<VaultPollers>> App::build_vault(const config::VaultConfig
   sinks.token = [this](const vault::TokenSample& s) { on_token_ttl(s); };
   sinks.secret = [this](const vault::SecretSample& s) { on_secret_age(s); };
   sinks.token_changed = [this] { on_token_changed(); };
-  return VaultPollers::build(ioc_.get_executor(), v, opts_.flags.allow_insecure_token_file, telemetry_.poll(),
+  return VaultPollers::build(ioc_.get_executor(), v, opts_.flags.allow_insecure_token_file, metrics_.poll,
                              logging_, std::move(sinks));
 }
 
@@ -126,7 +126,7 @@ result<std::unique_ptr<audit::AuditPipeline>> App::make_audit(const config::Conf
     std::error_code ec;
     std::filesystem::create_directories(c.state_dir, ec);  // for the checkpoint; a failure is counted there
   }
-  auto p = audit::AuditPipeline::create(ioc_.get_executor(), audit_pipeline_options(c), telemetry_.audit(),
+  auto p = audit::AuditPipeline::create(ioc_.get_executor(), audit_pipeline_options(c), metrics_.audit,
                                         logging_.get("audit"),
                                         [this](const AuditEvent& e) { on_audit_event(e); });
   if (!p) return make_error("audit: " + p.error().message);
@@ -143,7 +143,7 @@ void App::swap_audit(std::unique_ptr<audit::AuditPipeline> next) {
 
 result<std::unique_ptr<notify::Notifier>> App::make_notifier(const config::Config& c) {
   auto n = notify::Notifier::create(ioc_.get_executor(), notifier_options(c, external_url(listen_endpoint().port())),
-                                    telemetry_.notify(), logging_.get("notifier"));
+                                    metrics_.notify, logging_.get("notifier"));
   if (!n) return make_error(n.error().message);
   return std::move(*n);
 }
@@ -341,7 +341,7 @@ web::StatusSnapshot App::status() const {
   in.last_reload_error = last_reload_error_;
   in.ready = ready();
   in.node_state = node_state_.get();
-  in.telemetry = &telemetry_;
+  in.metrics = &metrics_;
   in.audit = audit_.get();
   in.audit_entries_per_second = entry_rate_.per_second();
   in.notifier = notifier_.get();

@@ -16,6 +16,7 @@
 #include "config/config.hpp"
 #include "core/alert.hpp"
 #include "daemon/cli.hpp"
+#include "daemon/component_metrics.hpp"
 #include "daemon/feeds.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/reloader.hpp"
@@ -98,6 +99,7 @@ class App {
   SystemdNotifier systemd_;
   Reloader reloader_;
   telemetry::Telemetry telemetry_;
+  ComponentMetrics metrics_{telemetry_};  // every component's Metrics struct
   std::shared_ptr<vault::NodeStateCollector> node_state_;
   vault::LeaderTracker leader_tracker_;
   std::unique_ptr<VaultPollers> vault_;  // the client, token source and pollers
@@ -116,7 +118,7 @@ class App {
   std::optional<SysTime> last_reload_;
   std::string last_reload_error_;
   // Audit entry totals sampled every few seconds, for the entries/s shown on the status page.
-  EntryRate entry_rate_{ioc_.get_executor(), [this] { return telemetry_.audit().entries.sum(); }};
+  EntryRate entry_rate_{ioc_.get_executor(), [this] { return metrics_.audit.entries.sum(); }};
 };
 
 }  // namespace vw::daemon

@@ -44,8 +44,8 @@ web::VaultStatus vault_status(const StatusSources& in) {
     if (unix <= 0) return std::nullopt;
     return from_unix_seconds(unix);
   };
-  if (in.telemetry)
-    for (const auto& [endpoint, rec] : in.telemetry->poll_records())
+  if (in.metrics)
+    for (const auto& [endpoint, rec] : in.metrics->poll.records)
       v.polls.push_back(web::PollStatus{endpoint, opt_time(rec.last_attempt), opt_time(rec.last_success),
                                         rec.http_status, rec.error, rec.error_reason});
   return v;
@@ -86,8 +86,8 @@ web::StatusSnapshot status_snapshot(const StatusSources& in) {
   s.last_reload_error = in.last_reload_error;
   s.ready = in.ready;
   s.vault = vault_status(in);
-  if (in.audit && in.telemetry)
-    s.audit = audit_status(*in.audit, in.telemetry->audit(), in.audit_entries_per_second);
+  if (in.audit && in.metrics)
+    s.audit = audit_status(*in.audit, in.metrics->audit, in.audit_entries_per_second);
   if (in.notifier) s.receivers = in.notifier->status();
   s.alerts = alert_views(in.rules);
   return s;

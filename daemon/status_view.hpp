@@ -16,7 +16,7 @@
 #include "net/net.hpp"
 #include "notify/notifier.hpp"
 #include "rules/rule_manager.hpp"
-#include "telemetry/telemetry.hpp"
+#include "daemon/component_metrics.hpp"
 #include "vault/node_state_collector.hpp"
 #include "web/status.hpp"
 
@@ -50,7 +50,7 @@ struct StatusSources {
   std::string last_reload_error;  // "" when the last reload succeeded
   bool ready = false;
   const vault::NodeStateCollector* node_state = nullptr;
-  const telemetry::Telemetry* telemetry = nullptr;
+  const ComponentMetrics* metrics = nullptr;
   const audit::AuditPipeline* audit = nullptr;
   double audit_entries_per_second = 0;
   const notify::Notifier* notifier = nullptr;
