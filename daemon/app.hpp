@@ -1,12 +1,13 @@
 #pragma once
 // The composition root: owns the io_context (declared first, destroyed last) and every
-// long-lived component, wires samples to their consumers, and decides nothing itself.
+// long-lived component, starts and stops them, wires samples to their consumers and swaps
+// components on reload. It decides nothing itself: config -> Options is daemon/options.cpp,
+// samples -> rule observations daemon/feeds.cpp, the status page daemon/status_view.cpp,
+// config loading and start-up checks daemon/startup.cpp.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
-#include <boost/asio/steady_timer.hpp>
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,50 +16,24 @@
 #include "config/config.hpp"
 #include "core/alert.hpp"
 #include "daemon/cli.hpp"
+#include "daemon/component_metrics.hpp"
+#include "daemon/feeds.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/reloader.hpp"
+#include "daemon/startup.hpp"
+#include "daemon/status_view.hpp"
 #include "daemon/systemd_notify.hpp"
+#include "daemon/vault_pollers.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "notify/notifier.hpp"
 #include "rules/rule_manager.hpp"
 #include "telemetry/telemetry.hpp"
-#include "vault/health_poller.hpp"
-#include "vault/metrics_poller.hpp"
-#include "vault/monitor_collector.hpp"
 #include "vault/node_state_collector.hpp"
-#include "vault/secret_poller.hpp"
-#include "vault/token_checker.hpp"
-#include "vault/token_source.hpp"
-#include "vault/vault_metrics_collector.hpp"
 #include "web/status.hpp"
 #include "web/web_security.hpp"
 
 namespace vw::daemon {
-
-struct StartupProblem {
-  bool config = false;  // true: a configuration problem (exit 78); false: runtime (exit 1)
-  std::string message;
-};
-
-struct AppOptions {
-  std::string config_path;     // "" when running on built-in defaults
-  DaemonFlags flags;
-};
-
-/// Loads the configuration the way the daemon does (file or built-in defaults, then flags).
-/// Returns the config and every problem found; `check` also builds what start() would build
-/// (TLS contexts) without binding or polling.
-struct Loaded {
-  config::Config config;
-  std::vector<StartupProblem> problems;
-};
-Loaded load_config(const AppOptions& opts);
-/// Files the configuration points at that must be usable before starting: the Vault TLS files
-/// and the monitor token file (permissions, content; SPEC §8).
-std::vector<StartupProblem> check_runtime_files(const config::Config& cfg, bool allow_insecure_token_file = false);
-/// Where the monitor token comes from: vault.token_file, $VAULT_TOKEN, $CREDENTIALS_DIRECTORY.
-vault::TokenSourceOptions token_source_options(const config::VaultConfig& v, bool allow_insecure_token_file);
 
 /// Runs on one thread: everything happens on io() (STYLE.md runtime model).
 class App {
@@ -92,19 +67,8 @@ class App {
 
  private:
   /// The vault client and its pollers, built but not started (reload prepare phase).
-  struct VaultParts {
-    std::unique_ptr<vault::TokenSource> tokens;
-    std::unique_ptr<vault::VaultClient> client;
-    std::unique_ptr<vault::HealthPoller> health;
-    std::unique_ptr<vault::LeaderPoller> leader;
-    std::unique_ptr<vault::MetricsPoller> metrics;                 // null: metrics_interval 0
-    std::shared_ptr<vault::VaultMetricsCollector> vault_metrics;  // null with it
-    std::unique_ptr<vault::TokenChecker> token_checker;           // null: token_check_interval 0
-    std::unique_ptr<vault::SecretPoller> secrets;                 // null: no watched secrets
-    std::shared_ptr<vault::MonitorCollector> monitor;
-  };
-  result<VaultParts> build_vault(const config::VaultConfig& v);
-  void swap_vault(VaultParts parts);
+  result<std::unique_ptr<VaultPollers>> build_vault(const config::VaultConfig& v);
+  void swap_vault(std::unique_ptr<VaultPollers> next);
   /// The notifier for `c`, built but not started (reload prepare phase).
   result<std::unique_ptr<notify::Notifier>> make_notifier(const config::Config& c);
   /// Hands the running notifier's queues to `next` and starts it.
@@ -117,7 +81,6 @@ class App {
   void swap_audit(std::unique_ptr<audit::AuditPipeline> next);
   void on_audit_event(const AuditEvent& e);
   void on_notifications(std::vector<AlertNotification> n);
-  rules::RuleManagerOptions rule_options(const config::Config& c) const;
   // Vault telemetry, monitor token and secret rotation (issue 5): they feed the collectors and
   // the rule engine's metric, token_ttl and secret_age conditions.
   void on_vault_metrics(const vault::MetricsSample& s);
@@ -136,21 +99,14 @@ class App {
   SystemdNotifier systemd_;
   Reloader reloader_;
   telemetry::Telemetry telemetry_;
+  ComponentMetrics metrics_{telemetry_};  // every component's Metrics struct
   std::shared_ptr<vault::NodeStateCollector> node_state_;
   vault::LeaderTracker leader_tracker_;
-  std::unique_ptr<vault::TokenSource> token_source_;  // outlives vault_ and the pollers
-  std::unique_ptr<vault::VaultClient> vault_;
-  std::unique_ptr<vault::HealthPoller> health_;
-  std::unique_ptr<vault::LeaderPoller> leader_;
+  std::unique_ptr<VaultPollers> vault_;  // the client, token source and pollers
   std::unique_ptr<audit::AuditPipeline> audit_;
   std::unique_ptr<rules::RuleManager> rules_;
   std::string generator_url_;
-  std::shared_ptr<vault::VaultMetricsCollector> vault_metrics_;  // null when metrics_interval is 0
-  std::shared_ptr<vault::MonitorCollector> monitor_;
-  std::unique_ptr<vault::MetricsPoller> metrics_;
-  std::unique_ptr<vault::TokenChecker> token_checker_;
-  std::unique_ptr<vault::SecretPoller> secrets_;
-  std::map<std::string, vault::SecretSample> secret_samples_;  // latest per watched path, for rules
+  SecretAges secret_ages_;  // latest per watched path, for rules
   http::Router router_;
   std::unique_ptr<web::WebSecurity> web_security_;  // outlives server_ (its sessions use it)
   std::unique_ptr<http::Server> server_;
@@ -162,10 +118,7 @@ class App {
   std::optional<SysTime> last_reload_;
   std::string last_reload_error_;
   // Audit entry totals sampled every few seconds, for the entries/s shown on the status page.
-  boost::asio::steady_timer rate_timer_{ioc_};
-  std::deque<std::pair<SysTime, double>> entry_samples_;
-  void sample_rates();
-  double audit_entries_total() const;
+  EntryRate entry_rate_{ioc_.get_executor(), [this] { return metrics_.audit.entries.sum(); }};
 };
 
 }  // namespace vw::daemon

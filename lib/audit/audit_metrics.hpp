@@ -1,13 +1,15 @@
 #pragma once
-// SPEC §4.4 audit metrics: the families (built once by telemetry, like every <Component>Metrics),
+// SPEC §4.4 audit metrics: the families (built once by build_audit_metrics, for the daemon),
 // the label caps that keep their cardinality bounded, and AuditRecorder, which counts one
 // classified entry with cached counter pointers so the hot path never builds a label map.
+#include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -46,7 +48,7 @@ class LabelCap {
 
 /// The audit families. Counters whose label values are a closed set (decode reasons, rotation
 /// kinds, sensitive kinds) are created at 0 up front so increase() sees their first event.
-/// Built once by telemetry; lives as long as the registry. Not thread-safe: io thread only.
+/// Built once (build_audit_metrics); lives as long as its collectables. Not thread-safe: io thread only.
 struct AuditMetrics {
   metrics::CounterFamily& entries;          // vaultwatch_audit_entries_total
   metrics::CounterFamily& root_token_uses;  // ..._root_token_uses_total
@@ -73,6 +75,10 @@ struct AuditMetrics {
     return decode_errors.Add({{"reason", to_string(e)}});
   }
 };
+
+/// Builds the audit families; `owned` receives the collectables that own them (the daemon
+/// registers them with telemetry; tests render them directly). They must outlive the result.
+AuditMetrics build_audit_metrics(std::vector<std::shared_ptr<prometheus::Collectable>>& owned);
 
 /// Counts classified entries into AuditMetrics (SPEC §4.4). Caches a pointer per label
 /// combination, so a line costs a few integer-keyed lookups and atomic adds, not a label map.

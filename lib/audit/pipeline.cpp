@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 namespace vw::audit {
 
 namespace {
@@ -64,6 +66,13 @@ void AuditPipeline::on_line(std::string_view line) {
     materialize(view_, event_);
     sink_(event_);
   }
+}
+
+bool tailing_enabled(const std::string& path, bool explicit_path) {
+  if (path.empty()) return false;
+  std::error_code ec;
+  return explicit_path || std::filesystem::exists(path, ec) ||
+         std::filesystem::is_directory(std::filesystem::path(path).parent_path(), ec);
 }
 
 }  // namespace vw::audit

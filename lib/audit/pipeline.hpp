@@ -30,6 +30,12 @@ struct AuditPipelineOptions {
   std::size_t mount_label_limit = 100;
 };
 
+/// Whether the audit log is followed at all: a path set in the config file (`explicit_path`) is
+/// followed even before it exists; the built-in default path is only a guess at where Vault
+/// logs, followed only when it (or its directory) is there. "" turns tailing off. The
+/// audit_silent rule condition depends on the same answer.
+bool tailing_enabled(const std::string& path, bool explicit_path);
+
 /// What /api/v1/status shows about the audit log.
 using AuditStatus = TailerStatus;
 

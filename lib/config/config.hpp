@@ -8,12 +8,22 @@
 #include <vector>
 
 #include "core/duration.hpp"
-#include "http/tls.hpp"
 #include "rules/rule.hpp"
 
 namespace vw::config {
 
 using namespace std::chrono_literals;
+
+/// TLS for an outgoing connection (vault.tls, notify.alertmanagers[].tls); the daemon turns it
+/// into http::TlsClientOptions.
+struct TlsClientConfig {
+  std::string ca_file;      // "" = system trust store
+  std::string cert_file;    // client certificate (mTLS), optional
+  std::string key_file;
+  std::string server_name;  // SNI and verification name; "" = the URL's host
+  bool insecure_skip_verify = false;
+  bool operator==(const TlsClientConfig&) const = default;
+};
 
 struct WatchedSecret {
   std::string path;  // "<mount>/<secret path>", e.g. secret/cwiq/shared/billing/database
@@ -23,7 +33,7 @@ struct WatchedSecret {
 
 struct VaultConfig {
   std::string address = "https://127.0.0.1:8200";  // default $VAULT_ADDR
-  http::TlsClientOptions tls;                        // defaults from $VAULT_CACERT etc.
+  TlsClientConfig tls;                               // defaults from $VAULT_CACERT etc.
   std::string token_file;
   std::string namespace_;                            // YAML key `namespace`
   Duration timeout = 5s;
@@ -59,16 +69,10 @@ struct AuditConfig {
   bool operator==(const AuditConfig&) const = default;
 };
 
-struct ReceiverTls {
-  std::string ca_file, cert_file, key_file;
-  bool insecure_skip_verify = false;
-  bool operator==(const ReceiverTls&) const = default;
-};
-
 struct AlertmanagerConfig {
   std::string url;
   Duration timeout = 10s;
-  http::TlsClientOptions tls;
+  TlsClientConfig tls;
   std::string basic_auth_username;
   std::string basic_auth_password_file;
   std::string bearer_token_file;

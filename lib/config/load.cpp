@@ -146,7 +146,7 @@ void read_audit(MapReader& r, AuditConfig& a) {
   });
 }
 
-void read_receiver_tls(MapReader& t, http::TlsClientOptions& tls) {
+void read_receiver_tls(MapReader& t, TlsClientConfig& tls) {
   t.str("ca_file", tls.ca_file);
   t.str("cert_file", tls.cert_file);
   t.str("key_file", tls.key_file);

@@ -24,7 +24,7 @@ std::string alertmanager_receiver_label(const http::Url& url) {
 }
 
 result<std::unique_ptr<AlertmanagerSender>> AlertmanagerSender::create(
-    const config::AlertmanagerConfig& cfg, const std::string& user_agent) {
+    const AlertmanagerOptions& cfg, const std::string& user_agent) {
   auto url = http::parse_url(cfg.url);
   if (!url) return url.error();
   for (const auto* f : {&cfg.basic_auth_password_file, &cfg.bearer_token_file}) {

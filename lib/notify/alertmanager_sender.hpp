@@ -8,17 +8,29 @@
 #include <memory>
 #include <string>
 
-#include "config/config.hpp"
+#include "core/duration.hpp"
+#include "http/tls.hpp"
 #include "notify/sender.hpp"
 
 namespace vw::notify {
+
+/// One Alertmanager (notify.alertmanagers[] in the config).
+struct AlertmanagerOptions {
+  std::string url;
+  Duration timeout = std::chrono::seconds(10);
+  http::TlsClientOptions tls;
+  std::string basic_auth_username;
+  std::string basic_auth_password_file;
+  std::string bearer_token_file;
+  bool operator==(const AlertmanagerOptions&) const = default;
+};
 
 class AlertmanagerSender final : public Sender {
  public:
   static constexpr std::size_t batch_size = 64;
 
   /// Fails when the URL, the TLS files or the credential files are unusable (startup problem).
-  static result<std::unique_ptr<AlertmanagerSender>> create(const config::AlertmanagerConfig& cfg,
+  static result<std::unique_ptr<AlertmanagerSender>> create(const AlertmanagerOptions& cfg,
                                                             const std::string& user_agent);
 
   const char* kind() const override { return "alertmanager"; }
@@ -31,9 +43,9 @@ class AlertmanagerSender final : public Sender {
   std::string endpoint() const override { return url_; }
 
  private:
-  AlertmanagerSender(config::AlertmanagerConfig cfg, std::shared_ptr<const http::Client> client)
+  AlertmanagerSender(AlertmanagerOptions cfg, std::shared_ptr<const http::Client> client)
       : cfg_(std::move(cfg)), url_(cfg_.url), client_(std::move(client)) {}
-  config::AlertmanagerConfig cfg_;
+  AlertmanagerOptions cfg_;
   std::string url_;
   std::shared_ptr<const http::Client> client_;
 };

@@ -25,7 +25,7 @@ std::string wh_path(std::size_t i) { return "notify.webhooks[" + std::to_string(
 
 }  // namespace
 
-std::vector<std::string> check_notify_files(const config::NotifyConfig& cfg) {
+std::vector<std::string> check_notify_files(const NotifierOptions& cfg) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < cfg.alertmanagers.size(); ++i) {
     const auto& am = cfg.alertmanagers[i];
@@ -52,7 +52,7 @@ std::vector<std::string> check_notify_files(const config::NotifyConfig& cfg) {
 result<std::unique_ptr<Notifier>> Notifier::create(net::any_io_executor ex, NotifierOptions opts,
                                                    NotifyMetrics& metrics,
                                                    std::shared_ptr<spdlog::logger> log) {
-  const auto& cfg = opts.config;
+  const auto& cfg = opts;
   std::vector<std::string> problems;
   std::vector<std::pair<std::string, std::unique_ptr<Sender>>> senders;
   std::set<std::string> labels;
@@ -185,7 +185,7 @@ void Notifier::notify(const std::vector<AlertNotification>& alerts) {
   for (const auto& a : alerts) {
     QueuedNotification q;
     q.alert = a;
-    normalize(q.alert, opts_.config.external_labels);
+    normalize(q.alert, opts_.external_labels);
     if (q.alert.labels.empty()) {
       log_->warn("notification without labels ignored");
       continue;

@@ -7,12 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "config/config.hpp"
 #include "core/alert.hpp"
 #include "net/net.hpp"
+#include "notify/alertmanager_sender.hpp"
 #include "notify/backoff.hpp"
 #include "notify/metrics.hpp"
 #include "notify/receiver.hpp"
+#include "notify/webhook_sender.hpp"
 
 namespace spdlog {
 class logger;
@@ -21,7 +22,11 @@ class logger;
 namespace vw::notify {
 
 struct NotifierOptions {
-  config::NotifyConfig config;
+  std::vector<AlertmanagerOptions> alertmanagers;
+  std::vector<WebhookOptions> webhooks;
+  Labels external_labels;      // added to every notification that lacks the label
+  std::size_t queue_capacity = 10000;                   // per receiver
+  Duration max_retry_duration = std::chrono::hours(1);  // retrying receivers (webhooks)
   std::string state_dir;       // spools go to <state_dir>/notify/
   std::string external_url;    // webhook `externalURL`: where this vaultwatch is reachable
   std::string user_agent = "vaultwatch";
@@ -32,7 +37,7 @@ struct NotifierOptions {
 
 /// Checks what create() would check, without building anything: TLS files, credential files
 /// (for --check-config). Each problem names its config path ("notify.webhooks[0]: ...").
-std::vector<std::string> check_notify_files(const config::NotifyConfig& cfg);
+std::vector<std::string> check_notify_files(const NotifierOptions& cfg);
 
 /// Owns the receivers. Receiver labels: the webhook's name; an Alertmanager's host:port (plus
 /// its path, if any). Not thread-safe: io thread only. The destructor stops everything (and

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/duration.hpp"
+#include "core/receiver_status.hpp"
 #include "net/net.hpp"
 #include "notify/backoff.hpp"
 #include "notify/metrics.hpp"
@@ -32,22 +33,8 @@ struct ReceiverOptions {
   Duration spool_delay = std::chrono::seconds(1);  // how long a change may stay off disk
 };
 
-/// What /api/v1/status shows per receiver.
-struct ReceiverStatus {
-  std::string receiver;            // the label value
-  std::string kind;                // alertmanager | webhook
-  std::string endpoint;            // Alertmanager URL; scheme://host:port of a webhook
-  std::size_t queue_length = 0;    // waiting + in flight
-  std::size_t queue_capacity = 0;
-  std::uint64_t sent = 0, failed = 0, dropped = 0;  // since this receiver was built
-  std::optional<SysTime> last_attempt;
-  std::optional<SysTime> last_success;
-  std::string last_outcome;        // "" (none yet), sent, failed
-  std::string last_error;          // of the last failed attempt ("HTTP 503: ...", "connect: ...")
-  unsigned consecutive_failures = 0;
-  std::size_t spooled = 0;         // notifications in the spool file
-  bool operator==(const ReceiverStatus&) const = default;
-};
+/// What /api/v1/status shows per receiver (core/receiver_status.hpp).
+using ReceiverStatus = vw::ReceiverStatus;
 
 /// Owns its queue and delivery loop (a coroutine that shares the receiver's state, so it can
 /// outlive the Receiver object by one resumption and then ends). The loop takes a batch (64 for

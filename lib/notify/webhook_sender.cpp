@@ -22,7 +22,7 @@ std::string hmac_sha256_signature(std::string_view secret, std::string_view body
   return out;
 }
 
-result<std::unique_ptr<WebhookSender>> WebhookSender::create(const config::WebhookConfig& cfg,
+result<std::unique_ptr<WebhookSender>> WebhookSender::create(const WebhookOptions& cfg,
                                                              std::string external_url,
                                                              const std::string& user_agent) {
   auto url = http::parse_url(cfg.url);

@@ -7,20 +7,33 @@
 // headers; with hmac_secret_file, `X-Vaultwatch-Signature: sha256=<hex HMAC-SHA256 of the
 // body>`. 2xx is success, 5xx and network errors are retried (the Receiver backs off), other
 // statuses (4xx) are final — Alertmanager's own webhook retry rule.
+#include <map>
 #include <memory>
 #include <string>
 
-#include "config/config.hpp"
+#include "core/duration.hpp"
 #include "notify/sender.hpp"
 
 namespace vw::notify {
+
+/// One webhook (notify.webhooks[] in the config).
+struct WebhookOptions {
+  std::string name;
+  std::string url;
+  bool send_resolved = true;
+  Duration timeout = std::chrono::seconds(10);
+  std::map<std::string, std::string> headers;
+  std::string hmac_secret_file;
+  std::size_t max_alerts = 0;  // 0 = all
+  bool operator==(const WebhookOptions&) const = default;
+};
 
 class WebhookSender final : public Sender {
  public:
   static constexpr std::string_view signature_header = "X-Vaultwatch-Signature";
 
   /// Fails when the URL, its TLS context or the HMAC secret file are unusable.
-  static result<std::unique_ptr<WebhookSender>> create(const config::WebhookConfig& cfg,
+  static result<std::unique_ptr<WebhookSender>> create(const WebhookOptions& cfg,
                                                        std::string external_url,
                                                        const std::string& user_agent);
 
@@ -34,14 +47,14 @@ class WebhookSender final : public Sender {
   std::string endpoint() const override { return origin_; }
 
  private:
-  WebhookSender(config::WebhookConfig cfg, std::string external_url, std::string target,
+  WebhookSender(WebhookOptions cfg, std::string external_url, std::string target,
                 std::string origin, std::shared_ptr<const http::Client> client)
       : cfg_(std::move(cfg)),
         external_url_(std::move(external_url)),
         target_(std::move(target)),
         origin_(std::move(origin)),
         client_(std::move(client)) {}
-  config::WebhookConfig cfg_;
+  WebhookOptions cfg_;
   std::string external_url_;
   std::string target_;  // the URL's path exactly as written (percent-encoding, trailing '/')
   std::string origin_;

@@ -9,23 +9,13 @@
 
 #include "core/alert.hpp"
 #include "core/duration.hpp"
+#include "core/node_state.hpp"
 #include "core/time.hpp"
 
 namespace vw::rules {
 
-/// The node state of one sys/health poll (mirrors vault::NodeState, by status code).
-enum class NodeState {
-  unreachable,          // no answer with a health body
-  active,               // 200
-  standby,              // 429
-  dr_secondary,         // 472
-  performance_standby,  // 473
-  ha_unhealthy,         // 474
-  uninitialized,        // 501
-  sealed,               // 503
-  removed,              // 530
-  other,                // any other status with a health body
-};
+/// The node state of one sys/health poll (core/node_state.hpp; never `unknown` here).
+using NodeState = vw::NodeState;
 
 struct HealthObservation {
   NodeState state = NodeState::unreachable;

@@ -121,6 +121,17 @@ void RuleManager::on_token(const TokenTtl& tt) {
   observe([&](SysTime now) { return engine_->observe(tt, now); });
 }
 
+std::vector<const Alert*> RuleManager::active_alerts() const {
+  std::vector<const Alert*> out;
+  for (const auto& [labels, a] : engine_->alerts())
+    if (a.state != AlertState::inactive) out.push_back(&a);
+  std::stable_sort(out.begin(), out.end(), [](const Alert* x, const Alert* y) {
+    if (x->state != y->state) return x->state == AlertState::firing;
+    return x->active_at < y->active_at;
+  });
+  return out;
+}
+
 std::string RuleManager::alerts_json() const { return alerts_api_json(*engine_); }
 
 void RuleManager::after(const Transitions& t, SysTime now, std::uint64_t generation_before) {

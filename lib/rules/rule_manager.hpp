@@ -63,6 +63,9 @@ class RuleManager {
   void on_token(const TokenTtl& t);
 
   const Engine& engine() const { return *engine_; }
+  /// The pending and firing alerts (resolved ones still being re-sent left out), firing first,
+  /// then by when they became active: the order the status page shows them in.
+  std::vector<const Alert*> active_alerts() const;
   /// GET /api/v1/alerts body.
   std::string alerts_json() const;
   std::shared_ptr<AlertsCollector> collector() const { return collector_; }

@@ -1,7 +1,8 @@
 #pragma once
 // Owns the prometheus::Registry and every other Collectable, and renders /metrics.
-// The only place (with the /metrics route) that sees the registry: components get their
-// <Component>Metrics struct of references, built once here.
+// Knows no component: each component builds its own <Component>Metrics struct on the registry
+// (vault::build_poll_metrics, audit::build_audit_metrics, notify::build_notify_metrics), the
+// daemon calls them once (daemon/component_metrics.hpp). Holds the daemon's own families.
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
@@ -10,10 +11,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "audit/audit_metrics.hpp"
-#include "notify/metrics.hpp"
-#include "vault/poll_loop.hpp"
 
 namespace vw::telemetry {
 
@@ -44,22 +41,14 @@ class Telemetry {
   /// The same families as values (metric rules on our own series read them).
   std::vector<prometheus::MetricFamily> collect() const;
 
-  vault::PollMetrics& poll() { return poll_; }
-  const std::map<std::string, vault::PollRecord>& poll_records() const { return poll_.records; }
   SelfMetrics& self() { return self_; }
   LeaderMetrics& leader() { return leader_; }
-  audit::AuditMetrics& audit() { return audit_; }
-  const audit::AuditMetrics& audit() const { return audit_; }
-  notify::NotifyMetrics& notify() { return notify_; }
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;
-  vault::PollMetrics poll_;
   SelfMetrics self_;
   LeaderMetrics leader_;
-  audit::AuditMetrics audit_;
-  notify::NotifyMetrics notify_;
   mutable std::size_t last_render_size_ = 0;  // reserve hint for the next scrape
 };
 

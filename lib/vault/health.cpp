@@ -62,23 +62,6 @@ result<HealthBody> decode_health(std::string_view body) {
   return h;
 }
 
-const char* to_string(NodeState s) {
-  switch (s) {
-    case NodeState::unknown: return "unknown";
-    case NodeState::unreachable: return "unreachable";
-    case NodeState::active: return "active";
-    case NodeState::standby: return "standby";
-    case NodeState::dr_secondary: return "dr_secondary";
-    case NodeState::performance_standby: return "performance_standby";
-    case NodeState::ha_unhealthy: return "ha_unhealthy";
-    case NodeState::uninitialized: return "uninitialized";
-    case NodeState::sealed: return "sealed";
-    case NodeState::removed: return "removed";
-    case NodeState::other: return "other";
-  }
-  return "unknown";
-}
-
 NodeState HealthSample::state() const {
   if (!body) return NodeState::unreachable;
   switch (status) {

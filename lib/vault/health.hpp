@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/node_state.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 
@@ -36,21 +37,9 @@ struct HealthBody {
 /// error page from a proxy. Unknown keys are ignored. Pure; never throws.
 result<HealthBody> decode_health(std::string_view body);
 
-/// Where a node stands, derived from one health poll (status code first, as Vault chooses it).
-enum class NodeState {
-  unknown,             // no poll finished yet
-  unreachable,         // no HTTP answer with a health body
-  active,              // 200
-  standby,             // 429
-  dr_secondary,        // 472
-  performance_standby, // 473
-  ha_unhealthy,        // 474
-  uninitialized,       // 501
-  sealed,              // 503
-  removed,             // 530
-  other,               // any other status with a health body
-};
-const char* to_string(NodeState s);
+/// Where a node stands (core/node_state.hpp): HealthSample::state() derives it.
+using NodeState = vw::NodeState;
+using vw::to_string;
 
 /// One health poll: when it finished, the HTTP status (0 = no answer), the decoded body when
 /// there was one, and why not otherwise.

@@ -9,6 +9,23 @@
 
 namespace vw::vault {
 
+PollMetrics build_poll_metrics(prometheus::Registry& r) {
+  return PollMetrics{
+      prometheus::BuildHistogram()
+          .Name("vaultwatch_poll_duration_seconds")
+          .Help("Duration of Vault polls, by endpoint (health, leader, metrics, token, secrets).")
+          .Register(r),
+      prometheus::BuildCounter()
+          .Name("vaultwatch_poll_errors_total")
+          .Help("Failed Vault polls by endpoint and reason (timeout, connect, tls, http_status, bad_body).")
+          .Register(r),
+      prometheus::BuildGauge()
+          .Name("vaultwatch_last_successful_poll_timestamp_seconds")
+          .Help("Unix time of the last successful poll, by endpoint.")
+          .Register(r),
+  };
+}
+
 void PollMetrics::record(const std::string& endpoint, double seconds,
                          const std::string& error_reason, double now_unix, unsigned http_status,
                          const std::string& error) {

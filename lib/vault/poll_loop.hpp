@@ -5,6 +5,7 @@
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
+#include <prometheus/registry.h>
 
 #include <functional>
 #include <map>
@@ -30,7 +31,7 @@ struct PollRecord {
 };
 
 /// SPEC §4.1 poll metrics, shared by all pollers; `endpoint` is health, leader, metrics, token
-/// or secrets. Built once by telemetry. Also keeps the last PollRecord per endpoint.
+/// or secrets. Built once (build_poll_metrics). Also keeps the last PollRecord per endpoint.
 /// Not thread-safe: io thread only.
 struct PollMetrics {
   prometheus::Family<prometheus::Histogram>& duration;   // vaultwatch_poll_duration_seconds
@@ -42,6 +43,9 @@ struct PollMetrics {
   void record(const std::string& endpoint, double seconds, const std::string& error_reason,
               double now_unix, unsigned http_status = 0, const std::string& error = {});
 };
+
+/// Registers the poll families (SPEC §4.1) on `registry`; they live as long as it does.
+PollMetrics build_poll_metrics(prometheus::Registry& registry);
 
 /// Runs `once` immediately on start() and then every `interval` (plus up to 5% jitter so that
 /// many vaultwatch instances restarted together do not poll in lockstep) until stop().

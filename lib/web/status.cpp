@@ -108,9 +108,9 @@ std::string render_status_json(const StatusSnapshot& s, SysTime now) {
   }
   ojson receivers = ojson::array();
   for (const auto& r : s.receivers) {
-    receivers.push_back({{"name", r.name},
+    receivers.push_back({{"name", r.receiver},
                          {"kind", r.kind},
-                         {"url", r.url},
+                         {"url", r.endpoint},
                          {"queueLength", r.queue_length},
                          {"queueCapacity", r.queue_capacity},
                          {"sent", r.sent},
@@ -118,7 +118,7 @@ std::string render_status_json(const StatusSnapshot& s, SysTime now) {
                          {"dropped", r.dropped},
                          {"lastAttempt", time_or_null(r.last_attempt)},
                          {"lastSuccess", time_or_null(r.last_success)},
-                         {"lastError", r.last_error.empty() ? ojson(nullptr) : ojson(r.last_error)},
+                         {"lastError", r.current_error().empty() ? ojson(nullptr) : ojson(r.current_error())},
                          {"spooled", r.spooled}});
   }
   j["notifier"] = {{"receivers", receivers}};
@@ -226,11 +226,11 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
     h += "<table><tr><th>receiver</th><th>queue</th><th>sent / failed / dropped</th><th>last success</th>"
          "<th>last error</th></tr>\n";
     for (const auto& r : s.receivers) {
-      h += "<tr><td>" + html_escape(r.name) + "<br><small>" + html_escape(r.kind) + " " + html_escape(r.url) +
+      h += "<tr><td>" + html_escape(r.receiver) + "<br><small>" + html_escape(r.kind) + " " + html_escape(r.endpoint) +
            "</small></td><td>" + std::to_string(r.queue_length) + " / " + std::to_string(r.queue_capacity) +
            "</td><td>" + std::to_string(r.sent) + " / " + std::to_string(r.failed) + " / " +
            std::to_string(r.dropped) + "</td><td>" + html_escape(ago(r.last_success, now)) + "</td><td>" +
-           html_escape(r.last_error) + "</td></tr>\n";
+           html_escape(r.current_error()) + "</td></tr>\n";
     }
     h += "</table>\n";
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/alert.hpp"
+#include "core/receiver_status.hpp"
 #include "core/time.hpp"
 
 namespace vw::web {
@@ -50,18 +51,8 @@ struct AuditStatus {
   std::string state;               // e.g. "following", "waiting for file", "error: ..."
 };
 
-struct ReceiverStatus {
-  std::string name;
-  std::string kind;  // alertmanager | webhook
-  std::string url;   // without credentials
-  std::size_t queue_length = 0;
-  std::size_t queue_capacity = 0;
-  std::uint64_t sent = 0, failed = 0, dropped = 0;
-  std::optional<SysTime> last_attempt;
-  std::optional<SysTime> last_success;
-  std::string last_error;  // of the last attempt, "" when it succeeded
-  std::size_t spooled = 0; // notifications kept in state_dir for after a restart
-};
+/// One notification receiver (core/receiver_status.hpp, as lib/notify reports it).
+using ReceiverStatus = vw::ReceiverStatus;
 
 /// One pending or firing alert, as the status page shows it.
 struct AlertView {

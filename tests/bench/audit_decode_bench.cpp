@@ -14,7 +14,6 @@
 #include "audit/classifier.hpp"
 #include "audit/decoder.hpp"
 #include "audit/pipeline.hpp"
-#include "telemetry/telemetry.hpp"
 
 namespace {
 
@@ -109,12 +108,13 @@ void BM_DecodeClassify(benchmark::State& state, std::string layout) {
 void BM_Pipeline(benchmark::State& state, std::string layout) {
   const auto& c = corpus(layout);
   vw::net::io_context io;
-  vw::telemetry::Telemetry t;
+  std::vector<std::shared_ptr<prometheus::Collectable>> families;
+  auto metrics = vw::audit::build_audit_metrics(families);
   AuditPipelineOptions o;
   o.tailer.path = "/nonexistent/bench.log";
   o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
   std::size_t delivered = 0;
-  auto p = AuditPipeline::create(io.get_executor(), o, t.audit(), std::make_shared<spdlog::logger>("bench"),
+  auto p = AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
                                  [&](const vw::AuditEvent& e) { delivered += e.path.size(); });
   for (auto _ : state) {
     for (auto l : c.lines) (*p)->on_line(l);

@@ -9,6 +9,7 @@
 #include <prometheus/text_serializer.h>
 
 #include "http/gzip.hpp"
+#include "audit/audit_metrics.hpp"
 #include "telemetry/telemetry.hpp"
 
 namespace {
@@ -37,7 +38,10 @@ void fill(Family& entries, Family& kv_writes) {
 vw::telemetry::Telemetry& telemetry() {
   static vw::telemetry::Telemetry t = [] {
     vw::telemetry::Telemetry t;
-    fill(t.audit().entries, t.audit().kv_writes);
+    std::vector<std::shared_ptr<prometheus::Collectable>> families;
+    auto audit = vw::audit::build_audit_metrics(families);
+    for (auto& f : families) t.add(std::move(f));
+    fill(audit.entries, audit.kv_writes);
     return t;
   }();
   return t;

@@ -130,11 +130,11 @@ class RealAlertmanager : public ::testing::Test {
     o.external_url = external_url;
     o.user_agent = "vaultwatch/test";
     o.spool_delay = 50ms;
-    o.config.external_labels = {{"cluster", "prod"}};
-    config::AlertmanagerConfig a;
+    o.external_labels = {{"cluster", "prod"}};
+    notify::AlertmanagerOptions a;
     a.url = am_->url();
     a.timeout = 2s;
-    o.config.alertmanagers = {a};
+    o.alertmanagers = {a};
     return o;
   }
   std::unique_ptr<Notifier> make(NotifierOptions o) {
@@ -162,11 +162,11 @@ class RealAlertmanager : public ::testing::Test {
   void spool_one() {
     sink_.set_reply("/ops", {.status = 503});
     auto o = options();
-    o.config.alertmanagers.clear();
-    config::WebhookConfig ops;
+    o.alertmanagers.clear();
+    notify::WebhookOptions ops;
     ops.name = "ops";
     ops.url = sink_.url("/ops");
-    o.config.webhooks = {ops};
+    o.webhooks = {ops};
     auto n = make(o);
     ASSERT_TRUE(n);
     n->start();
@@ -194,14 +194,14 @@ TEST_F(RealAlertmanager, AlertsAppearResolveAndOurWebhookMatchesAlertmanagersOwn
   ASSERT_TRUE(am_->start());
   sink_.set_reply("/hang", {.hang = true});
   auto o = options();
-  config::WebhookConfig hook;  // named like Alertmanager's receiver, so `receiver` matches
+  notify::WebhookOptions hook;  // named like Alertmanager's receiver, so `receiver` matches
   hook.name = "hook";
   hook.url = sink_.url("/ours");
-  config::WebhookConfig hanging;
+  notify::WebhookOptions hanging;
   hanging.name = "hanging";
   hanging.url = sink_.url("/hang");
   hanging.timeout = 30s;
-  o.config.webhooks = {hanging, hook};
+  o.webhooks = {hanging, hook};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();

@@ -10,7 +10,7 @@
 #include "audit/pipeline.hpp"
 #include "support/http_get.hpp"
 #include "support/test_support.hpp"
-#include "telemetry/telemetry.hpp"
+#include "metrics/text_format.hpp"
 
 namespace vw::audit {
 namespace {
@@ -43,7 +43,7 @@ class AuditRecording : public ::testing::Test {
     o.mount_label_limit = mount_limit;
     o.classifier.watch = std::move(watch);
     o.classifier.ignore_display_names = {"ignored"};
-    auto p = AuditPipeline::create(io_.get_executor(), o, telemetry_.audit(), log_,
+    auto p = AuditPipeline::create(io_.get_executor(), o, metrics_, log_,
                                    [this](const AuditEvent& e) { events_.push_back(e); });
     EXPECT_TRUE(p);
     return std::move(*p);
@@ -52,10 +52,11 @@ class AuditRecording : public ::testing::Test {
     Padded pl(l);
     p.on_line(pl.view());
   }
-  test::Samples scrape() { return test::parse_samples(telemetry_.render()); }
+  test::Samples scrape() { return test::parse_samples(metrics::render_text(families_)); }
 
   net::io_context io_;
-  telemetry::Telemetry telemetry_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> families_;
+  AuditMetrics metrics_ = build_audit_metrics(families_);
   std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>("test");
   std::vector<AuditEvent> events_;
 };
@@ -149,7 +150,7 @@ TEST_F(AuditRecording, NoSecretsInLabels) {
   std::istringstream in(test::read_fixture("vault/audit_docs_log_mdx.jsonl") +
                         test::read_fixture("vault/reconstructed/audit_reconstructed_vault_1.17plus.jsonl"));
   for (std::string l; std::getline(in, l);) feed(*p, l);
-  const std::string text = telemetry_.render();
+  const std::string text = metrics::render_text(families_);
   for (const char* bad : {"hmac-sha256", "127.0.0.1", "192.168.", "eaaa1d84", "oidc-user", "mitchellh",
                           "secret/data/cli", "740e8209"})
     EXPECT_EQ(text.find(bad), std::string::npos) << bad;

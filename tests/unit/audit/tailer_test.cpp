@@ -15,7 +15,7 @@
 
 #include "support/http_get.hpp"
 #include "support/test_support.hpp"
-#include "telemetry/telemetry.hpp"
+#include "metrics/text_format.hpp"
 
 namespace vw::audit {
 namespace {
@@ -51,7 +51,7 @@ class TailerTest : public ::testing::Test {
     if (o.path.empty()) o.path = path_.string();
     if (o.checkpoint_file.empty()) o.checkpoint_file = (dir_ / "state" / "audit.checkpoint").string();
     fs::create_directories(dir_ / "state");
-    return std::make_unique<Tailer>(io_.get_executor(), o, telemetry_.audit(), log_,
+    return std::make_unique<Tailer>(io_.get_executor(), o, metrics_, log_,
                                     [this](std::string_view l) {
                                       // The padding promise: the bytes after the line are readable.
                                       volatile char pad = l.data()[l.size() + line_padding - 1];
@@ -82,7 +82,7 @@ class TailerTest : public ::testing::Test {
     return testing::AssertionSuccess();
   }
   double metric(const std::string& key) {
-    auto s = test::parse_samples(telemetry_.render());
+    auto s = test::parse_samples(metrics::render_text(families_));
     return s.count(key) ? s[key] : -1;
   }
 
@@ -90,7 +90,8 @@ class TailerTest : public ::testing::Test {
   fs::path dir_ = tmp_.path() / "vault";
   fs::path path_ = dir_ / "audit.log";
   net::io_context io_;
-  telemetry::Telemetry telemetry_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> families_;
+  AuditMetrics metrics_ = build_audit_metrics(families_);
   std::shared_ptr<spdlog::logger> log_ = std::make_shared<spdlog::logger>("tailer");
   std::vector<std::string> lines_;
 };

@@ -56,14 +56,14 @@ class NotifierTest : public ::testing::Test {
     o.backoff = BackoffPolicy{Duration(100), 1.5, 0.0, Duration(1000)};
     return o;
   }
-  config::AlertmanagerConfig am(const std::string& path = "") {
-    config::AlertmanagerConfig c;
+  AlertmanagerOptions am(const std::string& path = "") {
+    AlertmanagerOptions c;
     c.url = sink_.url(path);
     c.timeout = 5s;
     return c;
   }
-  config::WebhookConfig webhook(const std::string& name, const std::string& path) {
-    config::WebhookConfig c;
+  WebhookOptions webhook(const std::string& name, const std::string& path) {
+    WebhookOptions c;
     c.name = name;
     c.url = sink_.url(path);
     c.timeout = 5s;
@@ -106,7 +106,7 @@ class NotifierTest : public ::testing::Test {
 
 TEST_F(NotifierTest, PostsAlertmanagerBatchesOfAtMost64) {
   auto o = options();
-  o.config.alertmanagers = {am()};
+  o.alertmanagers = {am()};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -136,11 +136,11 @@ TEST_F(NotifierTest, PostsAlertmanagerBatchesOfAtMost64) {
 TEST_F(NotifierTest, AHangingOrDeadWebhookNeverDelaysAlertmanager) {
   sink_.set_reply("/hang", {.hang = true});
   auto o = options();
-  o.config.alertmanagers = {am("/am")};
+  o.alertmanagers = {am("/am")};
   auto dead = webhook("dead", "/x");
   dead.url = "http://127.0.0.1:1/x";  // nothing listens on port 1: refused at once
-  o.config.webhooks = {webhook("hanging", "/hang"), dead};
-  for (auto& w : o.config.webhooks) w.timeout = 30s;  // far beyond this test's waits
+  o.webhooks = {webhook("hanging", "/hang"), dead};
+  for (auto& w : o.webhooks) w.timeout = 30s;  // far beyond this test's waits
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -168,7 +168,7 @@ TEST_F(NotifierTest, AHangingOrDeadWebhookNeverDelaysAlertmanager) {
 TEST_F(NotifierTest, WebhookRetriesServerErrorsWithBackoffThenDelivers) {
   sink_.script("/hook", {{.status = 503}, {.status = 500}, {.status = 200}});
   auto o = options();
-  o.config.webhooks = {webhook("ops", "/hook")};
+  o.webhooks = {webhook("ops", "/hook")};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -192,7 +192,7 @@ TEST_F(NotifierTest, WebhookRetriesServerErrorsWithBackoffThenDelivers) {
 TEST_F(NotifierTest, WebhookDoesNotRetryClientErrors) {
   sink_.script("/hook", {{.status = 400, .body = "bad payload"}});
   auto o = options();
-  o.config.webhooks = {webhook("ops", "/hook")};
+  o.webhooks = {webhook("ops", "/hook")};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -210,8 +210,8 @@ TEST_F(NotifierTest, WebhookDoesNotRetryClientErrors) {
 TEST_F(NotifierTest, WebhookGivesUpAfterMaxRetryDuration) {
   sink_.set_reply("/hook", {.status = 502});
   auto o = options();
-  o.config.max_retry_duration = 600ms;
-  o.config.webhooks = {webhook("ops", "/hook")};
+  o.max_retry_duration = 600ms;
+  o.webhooks = {webhook("ops", "/hook")};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -226,8 +226,8 @@ TEST_F(NotifierTest, WebhookGivesUpAfterMaxRetryDuration) {
 TEST_F(NotifierTest, FullQueueDropsTheOldestAndCountsIt) {
   sink_.script("/hook", {{.hang = true}});
   auto o = options();
-  o.config.queue_capacity = 3;
-  o.config.webhooks = {webhook("ops", "/hook")};
+  o.queue_capacity = 3;
+  o.webhooks = {webhook("ops", "/hook")};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -245,10 +245,10 @@ TEST_F(NotifierTest, FullQueueDropsTheOldestAndCountsIt) {
 
 TEST_F(NotifierTest, ResolvedGoOnlyWhereWantedAndResendsOfResolvedNeverToWebhooks) {
   auto o = options();
-  o.config.alertmanagers = {am("/am")};
+  o.alertmanagers = {am("/am")};
   auto quiet = webhook("quiet", "/quiet");
   quiet.send_resolved = false;
-  o.config.webhooks = {webhook("ops", "/ops"), quiet};
+  o.webhooks = {webhook("ops", "/ops"), quiet};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -265,8 +265,8 @@ TEST_F(NotifierTest, ResolvedGoOnlyWhereWantedAndResendsOfResolvedNeverToWebhook
 
 TEST_F(NotifierTest, ExternalLabelsAreAddedAndEmptyLabelsDropped) {
   auto o = options();
-  o.config.external_labels = {{"cluster", "prod"}, {"severity", "ignored"}};
-  o.config.webhooks = {webhook("ops", "/ops")};
+  o.external_labels = {{"cluster", "prod"}, {"severity", "ignored"}};
+  o.webhooks = {webhook("ops", "/ops")};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -286,7 +286,7 @@ TEST_F(NotifierTest, ExternalLabelsAreAddedAndEmptyLabelsDropped) {
 TEST_F(NotifierTest, UndeliveredWebhookNotificationsAreSpooledAndDeliveredAfterRestart) {
   sink_.set_reply("/hook", {.status = 503});
   auto o = options();
-  o.config.webhooks = {webhook("ops", "/hook")};
+  o.webhooks = {webhook("ops", "/hook")};
   const auto file = dir_.path() / "notify" / "webhook-ops.spool";
   {
     auto n = make(o);
@@ -314,7 +314,7 @@ TEST_F(NotifierTest, UndeliveredWebhookNotificationsAreSpooledAndDeliveredAfterR
 TEST_F(NotifierTest, ShutdownFlushesWhatItCanThenSpoolsTheRest) {
   sink_.script("/hook", {{.status = 200}, {.hang = true}});
   auto o = options();
-  o.config.webhooks = {webhook("ops", "/hook")};
+  o.webhooks = {webhook("ops", "/hook")};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -334,7 +334,7 @@ TEST_F(NotifierTest, ShutdownFlushesWhatItCanThenSpoolsTheRest) {
 TEST_F(NotifierTest, ShutdownCountsAlertmanagerLeftoversAsDropped) {
   sink_.set_reply("/am/api/v2/alerts", {.hang = true});
   auto o = options();
-  o.config.alertmanagers = {am("/am")};
+  o.alertmanagers = {am("/am")};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -352,14 +352,14 @@ TEST_F(NotifierTest, ReloadHandsQueuesToTheNewNotifierAndDropsSeriesOfRemovedRec
   sink_.script("/keep", {{.hang = true}});
   sink_.set_reply("/gone", {.status = 503});
   auto o = options();
-  o.config.webhooks = {webhook("keep", "/keep"), webhook("gone", "/gone")};
+  o.webhooks = {webhook("keep", "/keep"), webhook("gone", "/gone")};
   auto old = make(o);
   ASSERT_TRUE(old);
   old->start();
   old->notify({alert("A"), alert("B")});
   ASSERT_TRUE(run_until([&] { return sink_.pending() == 1 && sink_.count("/gone") >= 1; }));
   auto o2 = options();
-  o2.config.webhooks = {webhook("keep", "/keep")};
+  o2.webhooks = {webhook("keep", "/keep")};
   auto fresh = make(o2);
   ASSERT_TRUE(fresh);
   fresh->take_over(*old);
@@ -384,12 +384,12 @@ TEST_F(NotifierTest, AlertmanagerOverTlsWithBasicAuth) {
   tls_sink.start();
   test::write_file(dir_ / "pw", "secret\n");
   auto o = options();
-  config::AlertmanagerConfig c;
+  AlertmanagerOptions c;
   c.url = tls_sink.url("");
   c.tls.ca_file = pki.ca_cert.string();
   c.basic_auth_username = "vw";
   c.basic_auth_password_file = (dir_ / "pw").string();
-  o.config.alertmanagers = {c};
+  o.alertmanagers = {c};
   auto n = make(o);
   ASSERT_TRUE(n);
   n->start();
@@ -399,7 +399,7 @@ TEST_F(NotifierTest, AlertmanagerOverTlsWithBasicAuth) {
   // A CA that did not sign the server's certificate: every attempt fails (tls), nothing retried.
   auto bad = options();
   c.tls.ca_file = pki.other_ca_cert.string();
-  bad.config.alertmanagers = {c};
+  bad.alertmanagers = {c};
   auto n2 = make(bad);
   ASSERT_TRUE(n2);
   n2->start();
@@ -416,15 +416,15 @@ TEST_F(NotifierTest, CreateReportsEveryProblem) {
   auto w = webhook("ops", "/");
   w.hmac_secret_file = "/nonexistent/hmac";
   auto clash = webhook("127.0.0.1:" + std::to_string(sink_.port()), "/");
-  o.config.alertmanagers = {a, am()};
-  o.config.webhooks = {w, clash};
+  o.alertmanagers = {a, am()};
+  o.webhooks = {w, clash};
   auto n = Notifier::create(ioc_.get_executor(), o, metrics_, quiet_log());
   ASSERT_FALSE(n);
   const auto& m = n.error().message;
   EXPECT_NE(m.find("notify.alertmanagers[0]: cannot read /nonexistent/token"), std::string::npos) << m;
   EXPECT_NE(m.find("notify.webhooks[0]: cannot read /nonexistent/hmac"), std::string::npos) << m;
   EXPECT_NE(m.find("notify.webhooks[1].name"), std::string::npos) << m;
-  auto problems = check_notify_files(o.config);
+  auto problems = check_notify_files(o);
   EXPECT_EQ(problems.size(), 2u);
 }
 

@@ -35,7 +35,7 @@ http::Outcome status(unsigned s) {
 }
 
 TEST(WebhookSender, SendsFiringAlwaysAndResolvedOnceWhenAsked) {
-  config::WebhookConfig c{.name = "ops", .url = "http://127.0.0.1:1/hook"};
+  WebhookOptions c{.name = "ops", .url = "http://127.0.0.1:1/hook"};
   auto on = WebhookSender::create(c, "", "ua");
   ASSERT_TRUE(on);
   c.send_resolved = false;
@@ -73,7 +73,7 @@ TEST(WebhookSender, RetriesServerErrorsAndNetworkFailuresButNotClientErrors) {
 TEST(WebhookSender, BuildsTheV4MessageWithHeadersAndSignature) {
   test::TempDir dir;
   test::write_file(dir / "secret", "s3cret\n");
-  config::WebhookConfig c{.name = "ops", .url = "https://hooks.example:8443/services/T0/B1/xyz/"};
+  WebhookOptions c{.name = "ops", .url = "https://hooks.example:8443/services/T0/B1/xyz/"};
   c.headers = {{"X-Team", "vault"}, {"Authorization", "Bearer abc"}};
   c.hmac_secret_file = (dir / "secret").string();
   auto s = WebhookSender::create(c, "http://vw-1:9410", "vaultwatch/1");
@@ -105,7 +105,7 @@ TEST(WebhookSender, RootUrlPostsToSlash) {
 }
 
 TEST(WebhookSender, UnreadableSecretFileIsAStartupError) {
-  config::WebhookConfig c{.name = "ops", .url = "http://127.0.0.1:9/"};
+  WebhookOptions c{.name = "ops", .url = "http://127.0.0.1:9/"};
   c.hmac_secret_file = "/nonexistent/secret";
   auto s = WebhookSender::create(c, "", "ua");
   ASSERT_FALSE(s);
@@ -122,7 +122,7 @@ TEST(AlertmanagerSender, PostsBatchesToApiV2WithAuth) {
   test::TempDir dir;
   test::write_file(dir / "pw", "  hunter2 \n");
   test::write_file(dir / "token", "tok-123\n");
-  config::AlertmanagerConfig c{.url = "http://am-1.example:9093/prefix/"};
+  AlertmanagerOptions c{.url = "http://am-1.example:9093/prefix/"};
   c.basic_auth_username = "vw";
   c.basic_auth_password_file = (dir / "pw").string();
   auto s = AlertmanagerSender::create(c, "vaultwatch/1");
@@ -138,7 +138,7 @@ TEST(AlertmanagerSender, PostsBatchesToApiV2WithAuth) {
   std::vector<AlertNotification> alerts = {q().alert, q(true).alert};
   EXPECT_EQ(r->body, alertmanager_body(alerts));
 
-  config::AlertmanagerConfig b{.url = "http://am-1.example:9093"};
+  AlertmanagerOptions b{.url = "http://am-1.example:9093"};
   b.bearer_token_file = (dir / "token").string();
   auto sb = AlertmanagerSender::create(b, "ua");
   ASSERT_TRUE(sb);

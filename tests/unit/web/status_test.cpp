@@ -30,7 +30,7 @@ StatusSnapshot sample() {
   s.audit.inode = 42;
   s.audit.lag_bytes = 2048;
   s.receivers.push_back({"ops", "webhook", "https://hooks.example/vault", 3, 10000, 10, 1, 0,
-                         std::nullopt, std::nullopt, "HTTP 503"});
+                         std::nullopt, std::nullopt, "failed", "HTTP 503"});
   AlertView a;
   a.labels = {{"alertname", "VaultRootTokenUsed"}, {"severity", "critical"}};
   a.annotations = {{"summary", "root token used <script>alert(1)</script>"},

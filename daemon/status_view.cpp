@@ -1,0 +1,115 @@
+#include "daemon/status_view.hpp"
+
+#include "core/version.hpp"
+
+namespace vw::daemon {
+
+void EntryRate::start() {
+  // A minute of samples, one every 5 s: the status page's entries/s is over that window.
+  samples_.emplace_back(std::chrono::system_clock::now(), total_());
+  while (samples_.size() > 13) samples_.pop_front();
+  timer_.expires_after(std::chrono::seconds(5));
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) start();
+  });
+}
+
+double EntryRate::per_second() const {
+  if (samples_.size() < 2) return 0;
+  const auto& [t0, v0] = samples_.front();
+  const auto& [t1, v1] = samples_.back();
+  const double secs = std::chrono::duration<double>(t1 - t0).count();
+  return secs > 0 ? (v1 - v0) / secs : 0;
+}
+
+namespace {
+
+web::VaultStatus vault_status(const StatusSources& in) {
+  web::VaultStatus v;
+  v.address = in.vault_address;
+  if (in.node_state) {
+    const auto& ns = *in.node_state;
+    if (const auto& h = ns.last_health()) {
+      v.state = to_string(h->state());
+      if (h->body) v.version = h->body->version;
+    }
+    v.cluster_name = ns.cluster_name();
+    v.clock_skew_seconds = ns.clock_skew_seconds();
+    if (const auto& l = ns.last_leader(); l && l->body) {
+      v.is_leader = l->body->is_self;
+      v.leader_address = l->body->leader_address;
+    }
+  }
+  auto opt_time = [](double unix) -> std::optional<SysTime> {
+    if (unix <= 0) return std::nullopt;
+    return from_unix_seconds(unix);
+  };
+  if (in.metrics)
+    for (const auto& [endpoint, rec] : in.metrics->poll.records)
+      v.polls.push_back(web::PollStatus{endpoint, opt_time(rec.last_attempt), opt_time(rec.last_success),
+                                        rec.http_status, rec.error, rec.error_reason});
+  return v;
+}
+
+web::AuditStatus audit_status(const audit::AuditPipeline& audit, const audit::AuditMetrics& m,
+                              double entries_per_second) {
+  const auto st = audit.status();
+  web::AuditStatus a;
+  a.enabled = true;
+  a.path = st.path;
+  a.device = st.device;
+  a.inode = st.inode;
+  a.offset = st.offset;
+  a.size = st.size;
+  a.lag_bytes = st.lag;
+  a.state = st.open ? "following" : "waiting for the file to appear";
+  if (st.rotated_open > 0) a.state += " (+" + std::to_string(st.rotated_open) + " rotated file(s) still open)";
+  a.lines_total = static_cast<std::uint64_t>(m.lines.Value());
+  a.entries_total = static_cast<std::uint64_t>(m.entries.sum());
+  a.decode_errors_total = static_cast<std::uint64_t>(m.decode_errors.sum());
+  a.rotations_total = static_cast<std::uint64_t>(m.rotations.sum());
+  if (const double last = m.last_entry.max(); last > 0) a.last_entry_time = from_unix_seconds(last);
+  a.entries_per_second = entries_per_second;
+  return a;
+}
+
+}  // namespace
+
+web::StatusSnapshot status_snapshot(const StatusSources& in) {
+  web::StatusSnapshot s;
+  s.version = vw::version;
+  s.revision = vw::revision;
+  s.config_path = in.config_path;
+  s.started = in.started;
+  s.last_reload = in.last_reload;
+  s.last_reload_ok = in.last_reload_error.empty();
+  s.last_reload_error = in.last_reload_error;
+  s.ready = in.ready;
+  s.vault = vault_status(in);
+  if (in.audit && in.metrics)
+    s.audit = audit_status(*in.audit, in.metrics->audit, in.audit_entries_per_second);
+  if (in.notifier) s.receivers = in.notifier->status();
+  s.alerts = alert_views(in.rules);
+  return s;
+}
+
+std::vector<web::AlertView> alert_views(const rules::RuleManager* rules) {
+  std::vector<web::AlertView> out;
+  if (!rules) return out;
+  for (const rules::Alert* a : rules->active_alerts()) {
+    web::AlertView v;
+    v.labels = a->labels;
+    v.annotations = a->annotations;
+    v.state = to_string(a->state);
+    v.active_at = a->active_at;
+    v.value = a->value;
+    if (a->last_event)
+      for (const auto& field : {"time", "type", "operation", "path", "display_name", "entity_id", "policies",
+                                "remote_address", "namespace", "error"})
+        v.last_event[field] = rules::audit_event_field(*a->last_event, field);
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace vw::daemon
