@@ -19,6 +19,7 @@ namespace {
 void apply_flags(config::Config& c, const DaemonFlags& f) {
   if (f.listen_address) c.server.listen_address = *f.listen_address;
   if (f.web_config_file) c.server.web_config_file = *f.web_config_file;
+  if (f.telemetry_path) c.server.telemetry_path = *f.telemetry_path;
   if (f.log_level) c.log.level = *f.log_level;
   if (f.log_format) c.log.format = *f.log_format;
 }
@@ -69,6 +70,7 @@ Loaded load_config(const AppOptions& opts) {
   Loaded out;
   auto env = config::process_env();
   auto r = opts.config_path.empty() ? config::defaults(env) : config::load_file(opts.config_path, env);
+  config::sort_by_position(r.diagnostics);  // file/line order, whatever order the checks ran in
   for (const auto& d : r.diagnostics) out.problems.push_back({true, d.to_string()});
   out.config = std::move(r.config);
   apply_flags(out.config, opts.flags);
@@ -238,9 +240,11 @@ void App::register_reload_participants() {
   reloader_.add("server", [this](const config::Config& next, const config::Config& cur) {
     Reloader::Prepared p;
     if (next.server.listen_address != cur.server.listen_address ||
-        next.server.max_connections != cur.server.max_connections || next.state_dir != cur.state_dir)
+        next.server.max_connections != cur.server.max_connections || next.state_dir != cur.state_dir ||
+        next.server.telemetry_path != cur.server.telemetry_path)
       p.commit = [this] {
-        log_->warn("server.listen_address, server.max_connections and state_dir apply after a restart");
+        log_->warn("server.listen_address, server.telemetry_path, server.max_connections and state_dir apply "
+                   "after a restart");
       };
     return p;
   });
@@ -351,6 +355,7 @@ std::vector<StartupProblem> App::start() {
   sources.reload = [this] { return reload(); };
   sources.status = [this] { return status(); };
   sources.alerts = [this] { return alerts(); };
+  sources.metrics_path = cfg_.server.telemetry_path;
   web::add_core_routes(router_, std::move(sources));
 
   auto web = web::load_web_security(cfg_.server.web_config_file);
@@ -573,12 +578,9 @@ web::StatusSnapshot App::status() const {
     a.decode_errors_total = static_cast<std::uint64_t>(m.decode_errors.sum());
     a.rotations_total = static_cast<std::uint64_t>(m.rotations.sum());
     if (const double last = m.last_entry.max(); last > 0) a.last_entry_time = from_unix_seconds(last);
-    if (entry_samples_.size() >= 2) {
-      const auto& [t0, v0] = entry_samples_.front();
-      const auto& [t1, v1] = entry_samples_.back();
-      const double secs = std::chrono::duration<double>(t1 - t0).count();
-      if (secs > 0) a.entries_per_second = (v1 - v0) / secs;
-    }
+    const auto now = std::chrono::system_clock::now();
+    a.entries_per_second_1m = entry_rate_.rate(now, audit_entries_total(), std::chrono::minutes(1)).per_second;
+    a.entries_per_second_5m = entry_rate_.rate(now, audit_entries_total(), std::chrono::minutes(5)).per_second;
   }
   if (notifier_) {
     for (const auto& r : notifier_->status()) {
@@ -605,10 +607,8 @@ web::StatusSnapshot App::status() const {
 double App::audit_entries_total() const { return telemetry_.audit().entries.sum(); }
 
 void App::sample_rates() {
-  // A minute of samples, one every 5 s: the status page's entries/s is over that window.
-  const auto now = std::chrono::system_clock::now();
-  entry_samples_.emplace_back(now, audit_entries_total());
-  while (entry_samples_.size() > 13) entry_samples_.pop_front();
+  // One sample every 5 s (CounterRate's default pace) for the status page's rates.
+  entry_rate_.sample(std::chrono::system_clock::now(), audit_entries_total());
   rate_timer_.expires_after(std::chrono::seconds(5));
   rate_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) sample_rates();

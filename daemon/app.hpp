@@ -6,7 +6,6 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +13,7 @@
 #include "audit/pipeline.hpp"
 #include "config/config.hpp"
 #include "core/alert.hpp"
+#include "core/counter_rate.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/reloader.hpp"
@@ -163,7 +163,7 @@ class App {
   std::string last_reload_error_;
   // Audit entry totals sampled every few seconds, for the entries/s shown on the status page.
   boost::asio::steady_timer rate_timer_{ioc_};
-  std::deque<std::pair<SysTime, double>> entry_samples_;
+  CounterRate entry_rate_;  // audit entries, for the status page's entries/s over 1m and 5m
   void sample_rates();
   double audit_entries_total() const;
 };
