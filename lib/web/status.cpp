@@ -50,12 +50,12 @@ const char* state_class(const std::string& state) {
   return "bad";
 }
 
-// "16.7", "0.2", "<0.1", "0": per-second rates for people.
+// "1234", "16.7", "0.017", "0": per-second rates for people (two significant digits when small:
+// one entry a minute is 0.017/s, not "0.0").
 std::string rate_text(double per_second) {
   if (per_second <= 0) return "0";
-  if (per_second < 0.05) return "&lt;0.1";
   char buf[32];
-  std::snprintf(buf, sizeof buf, per_second >= 100 ? "%.0f" : "%.1f", per_second);
+  std::snprintf(buf, sizeof buf, per_second >= 100 ? "%.0f" : per_second >= 0.1 ? "%.1f" : "%.2g", per_second);
   return buf;
 }
 

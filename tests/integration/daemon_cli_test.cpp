@@ -39,7 +39,7 @@ TEST(DaemonCli, VersionPrintsBuildInfoLikePrometheusVersionPackage) {
 }
 
 TEST(DaemonCli, UsageErrorsExitTwoWithOneLineAndAPointerToHelp) {
-  for (const std::vector<std::string> args : {std::vector<std::string>{"--no-such-flag"}, {"--log.level=loud"},
+  for (const auto& args : {std::vector<std::string>{"--no-such-flag"}, {"--log.level=loud"},
                                               {"--config.file"}, {"frobnicate"}, {"--web.telemetry-path=metrics"}}) {
     auto r = vaultwatch(args);
     EXPECT_EQ(r.exit_code, 2) << args[0];

@@ -151,7 +151,7 @@ TEST(Format, TableTimesCarryTheSamplesFractionDigits) {
   EXPECT_NE(streamed.find("\n2026-11-28T10:00:02.50Z  "), std::string::npos) << streamed;
   // JSON keeps Vault's text.
   EXPECT_EQ(render(Format::json, false, {row("2026-11-28T10:00:00.5Z")}).substr(0, 34),
-            R"({"time":"2026-11-28T10:00:00.5Z",)");
+            R"({"time":"2026-11-28T10:00:00.5Z",")");
 }
 
 TEST(Format, NoRowsNoTable) {
