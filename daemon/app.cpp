@@ -72,9 +72,11 @@ void App::register_reload_participants() {
   reloader_.add("server", [this](const config::Config& next, const config::Config& cur) {
     Reloader::Prepared p;
     if (next.server.listen_address != cur.server.listen_address ||
-        next.server.max_connections != cur.server.max_connections || next.state_dir != cur.state_dir)
+        next.server.max_connections != cur.server.max_connections || next.state_dir != cur.state_dir ||
+        next.server.telemetry_path != cur.server.telemetry_path)
       p.commit = [this] {
-        log_->warn("server.listen_address, server.max_connections and state_dir apply after a restart");
+        log_->warn("server.listen_address, server.telemetry_path, server.max_connections and state_dir apply "
+                   "after a restart");
       };
     return p;
   });
@@ -165,6 +167,7 @@ std::vector<StartupProblem> App::start() {
   sources.reload = [this] { return reload(); };
   sources.status = [this] { return status(); };
   sources.alerts = [this] { return alerts(); };
+  sources.metrics_path = cfg_.server.telemetry_path;
   web::add_core_routes(router_, std::move(sources));
 
   auto web = web::load_web_security(cfg_.server.web_config_file);
@@ -343,7 +346,8 @@ web::StatusSnapshot App::status() const {
   in.node_state = node_state_.get();
   in.metrics = &metrics_;
   in.audit = audit_.get();
-  in.audit_entries_per_second = entry_rate_.per_second();
+  in.audit_entries_per_second_1m = entry_rate_.per_second(std::chrono::minutes(1));
+  in.audit_entries_per_second_5m = entry_rate_.per_second(std::chrono::minutes(5));
   in.notifier = notifier_.get();
   in.rules = rules_.get();
   return status_snapshot(in);

@@ -158,16 +158,15 @@ int run_audit_command(const std::vector<std::string>& args) {
     std::printf("%s", audit_usage(mode).c_str());
     return exit_ok;
   }
+  const bool known = !args.empty() && (args[0] == "search" || args[0] == "stats");
+  const std::string help_command = known ? "vaultwatch audit " + args[0] : std::string("vaultwatch");
   if (!cmd.error.empty()) {
-    std::fprintf(stderr, "vaultwatch: %s\n\n%s", cmd.error.c_str(),
-                 args.empty() || (args[0] != "search" && args[0] != "stats")
-                     ? usage().c_str()
-                     : audit_usage(mode).c_str());
+    std::fputs(usage_error(cmd.error, help_command).c_str(), stderr);
     return exit_usage;
   }
   auto filter = forensics::Filter::create(cmd.filter, std::chrono::system_clock::now());
   if (!filter) {
-    std::fprintf(stderr, "vaultwatch: %s\n", filter.error().message.c_str());
+    std::fputs(usage_error(filter.error().message, help_command).c_str(), stderr);
     return exit_usage;
   }
   auto summary = forensics::run_search(*filter, cmd.options, cmd.inputs, STDOUT_FILENO, STDERR_FILENO);

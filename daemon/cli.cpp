@@ -1,6 +1,53 @@
 #include "daemon/cli.hpp"
 
+#include "config/load.hpp"
+#include "core/version.hpp"
+
 namespace vw::daemon {
+
+namespace {
+
+// The compiler that built this file, as its maker names it.
+std::string compiler() {
+#if defined(__clang__)
+  return "clang " __clang_version__;
+#elif defined(__GNUC__)
+  return "GCC " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+         std::to_string(__GNUC_PATCHLEVEL__);
+#else
+  return "unknown";
+#endif
+}
+
+// GOOS/GOARCH spelling, like Prometheus' "platform" line.
+const char* platform() {
+#if defined(__x86_64__)
+  return "linux/amd64";
+#elif defined(__aarch64__)
+  return "linux/arm64";
+#elif defined(__i386__)
+  return "linux/386";
+#elif defined(__arm__)
+  return "linux/arm";
+#else
+  return "linux/unknown";
+#endif
+}
+
+}  // namespace
+
+std::string usage_error(const std::string& error, const std::string& help_command) {
+  return "vaultwatch: error: " + error + "; see '" + help_command + " --help'\n";
+}
+
+std::string version_info() {
+  std::string out = "vaultwatch, version " + std::string(vw::version) + " (branch: " + vw::branch +
+                    ", revision: " + vw::revision + ")\n";
+  out += "  build date:       " + std::string(vw::build_date) + "\n";
+  out += "  compiler:         " + compiler() + "\n";
+  out += "  platform:         " + std::string(platform()) + "\n";
+  return out;
+}
 
 std::string usage() {
   return R"(usage: vaultwatch [flags]
@@ -15,6 +62,7 @@ Flags:
                              built-in defaults when that file does not exist)
   --web.listen-address=ADDR  address of the metrics endpoint (default :9410)
   --web.config.file=PATH     exporter-toolkit web config (TLS, basic auth)
+  --web.telemetry-path=PATH  path under which to expose metrics (default /metrics)
   --log.level=LEVEL          debug, info, warn or error (default info)
   --log.format=FORMAT        text or json (default text)
   --check-config             validate configuration and rules, print every problem, exit
@@ -41,7 +89,7 @@ ParsedArgs parse_args(const std::vector<std::string>& args) {
   const ValueFlag value_flags[] = {
       {"--config.file", &f.config_file},       {"--web.listen-address", &f.listen_address},
       {"--web.config.file", &f.web_config_file}, {"--log.level", &f.log_level},
-      {"--log.format", &f.log_format},
+      {"--log.format", &f.log_format},         {"--web.telemetry-path", &f.telemetry_path},
   };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -75,6 +123,10 @@ ParsedArgs parse_args(const std::vector<std::string>& args) {
     out.error = "--log.level must be debug, info, warn or error";
   if (f.log_format && *f.log_format != "text" && *f.log_format != "json")
     out.error = "--log.format must be text or json";
+  if (f.telemetry_path) {
+    if (auto why = config::telemetry_path_problem(*f.telemetry_path); !why.empty())
+      out.error = "--web.telemetry-path " + why;
+  }
   return out;
 }
 

@@ -12,6 +12,7 @@ struct DaemonFlags {
   std::optional<std::string> config_file;
   std::optional<std::string> listen_address;
   std::optional<std::string> web_config_file;
+  std::optional<std::string> telemetry_path;
   std::optional<std::string> log_level;
   std::optional<std::string> log_format;
   bool check_config = false;
@@ -30,6 +31,20 @@ struct ParsedArgs {
 ParsedArgs parse_args(const std::vector<std::string>& args);
 
 std::string usage();
+
+/// A usage error the way the Prometheus exporters print it: one line naming the problem and where
+/// the help is ("vaultwatch: error: unknown flag --x; see 'vaultwatch --help'"), not the whole
+/// help. `help_command` is the command whose --help applies ("vaultwatch audit search").
+std::string usage_error(const std::string& error, const std::string& help_command = "vaultwatch");
+
+/// `--version`, in the layout of Prometheus' version.Print() (github.com/prometheus/common):
+///   vaultwatch, version 0.1.0 (branch: main, revision: 7443135abcde)
+///     build date:       20261204-16:15:02
+///     compiler:         GCC 12.2.0
+///     platform:         linux/amd64
+/// Go's "go version" line becomes the C++ compiler; there is no "build user" line (builds are
+/// meant to be reproducible, and a user@host says nothing about the binary).
+std::string version_info();
 
 inline constexpr const char* default_config_path = "/etc/vaultwatch/vaultwatch.yaml";
 

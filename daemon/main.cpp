@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include "core/version.hpp"
 #include "daemon/app.hpp"
 #include "daemon/audit_command.hpp"
 #include "daemon/cli.hpp"
@@ -68,7 +67,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto parsed = parse_args(args);
   if (!parsed.error.empty()) {
-    std::fprintf(stderr, "vaultwatch: %s\n\n%s", parsed.error.c_str(), usage().c_str());
+    std::fputs(usage_error(parsed.error).c_str(), stderr);
     return exit_usage;
   }
   if (parsed.mode == ParsedArgs::Mode::subcommand && parsed.subcommand[0] == "audit") {
@@ -80,8 +79,7 @@ int main(int argc, char** argv) {
     }
   }
   if (parsed.mode == ParsedArgs::Mode::subcommand) {
-    std::fprintf(stderr, "vaultwatch: unknown command \"%s\"\n\n%s", parsed.subcommand[0].c_str(),
-                 usage().c_str());
+    std::fputs(usage_error("unknown command \"" + parsed.subcommand[0] + "\"").c_str(), stderr);
     return exit_usage;
   }
   if (parsed.flags.help) {
@@ -89,7 +87,7 @@ int main(int argc, char** argv) {
     return exit_ok;
   }
   if (parsed.flags.version) {
-    std::printf("vaultwatch %s (revision %s)\n", vw::version, vw::revision);
+    std::printf("%s", version_info().c_str());
     return exit_ok;
   }
   try {

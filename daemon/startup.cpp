@@ -19,6 +19,7 @@ namespace {
 void apply_flags(config::Config& c, const DaemonFlags& f) {
   if (f.listen_address) c.server.listen_address = *f.listen_address;
   if (f.web_config_file) c.server.web_config_file = *f.web_config_file;
+  if (f.telemetry_path) c.server.telemetry_path = *f.telemetry_path;
   if (f.log_level) c.log.level = *f.log_level;
   if (f.log_format) c.log.format = *f.log_format;
 }
@@ -29,6 +30,7 @@ Loaded load_config(const AppOptions& opts) {
   Loaded out;
   auto env = config::process_env();
   auto r = opts.config_path.empty() ? config::defaults(env) : config::load_file(opts.config_path, env);
+  config::sort_by_position(r.diagnostics);  // file/line order, whatever order the checks ran in
   for (const auto& d : r.diagnostics) out.problems.push_back({true, d.to_string()});
   out.config = std::move(r.config);
   apply_flags(out.config, opts.flags);

@@ -5,21 +5,16 @@
 namespace vw::daemon {
 
 void EntryRate::start() {
-  // A minute of samples, one every 5 s: the status page's entries/s is over that window.
-  samples_.emplace_back(std::chrono::system_clock::now(), total_());
-  while (samples_.size() > 13) samples_.pop_front();
+  // One sample every 5 s (CounterRate's default pace); the first at start, when the counter is 0.
+  rate_.sample(std::chrono::system_clock::now(), total_());
   timer_.expires_after(std::chrono::seconds(5));
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) start();
   });
 }
 
-double EntryRate::per_second() const {
-  if (samples_.size() < 2) return 0;
-  const auto& [t0, v0] = samples_.front();
-  const auto& [t1, v1] = samples_.back();
-  const double secs = std::chrono::duration<double>(t1 - t0).count();
-  return secs > 0 ? (v1 - v0) / secs : 0;
+double EntryRate::per_second(Duration window) const {
+  return rate_.rate(std::chrono::system_clock::now(), total_(), window).per_second;
 }
 
 namespace {
@@ -52,7 +47,7 @@ web::VaultStatus vault_status(const StatusSources& in) {
 }
 
 web::AuditStatus audit_status(const audit::AuditPipeline& audit, const audit::AuditMetrics& m,
-                              double entries_per_second) {
+                              const StatusSources& in) {
   const auto st = audit.status();
   web::AuditStatus a;
   a.enabled = true;
@@ -69,7 +64,8 @@ web::AuditStatus audit_status(const audit::AuditPipeline& audit, const audit::Au
   a.decode_errors_total = static_cast<std::uint64_t>(m.decode_errors.sum());
   a.rotations_total = static_cast<std::uint64_t>(m.rotations.sum());
   if (const double last = m.last_entry.max(); last > 0) a.last_entry_time = from_unix_seconds(last);
-  a.entries_per_second = entries_per_second;
+  a.entries_per_second_1m = in.audit_entries_per_second_1m;
+  a.entries_per_second_5m = in.audit_entries_per_second_5m;
   return a;
 }
 
@@ -87,7 +83,7 @@ web::StatusSnapshot status_snapshot(const StatusSources& in) {
   s.ready = in.ready;
   s.vault = vault_status(in);
   if (in.audit && in.metrics)
-    s.audit = audit_status(*in.audit, in.metrics->audit, in.audit_entries_per_second);
+    s.audit = audit_status(*in.audit, in.metrics->audit, in);
   if (in.notifier) s.receivers = in.notifier->status();
   s.alerts = alert_views(in.rules);
   return s;

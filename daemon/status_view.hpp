@@ -4,7 +4,6 @@
 // renders. Also the audit entry rate the page shows, sampled on a timer.
 #include <boost/asio/steady_timer.hpp>
 
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "audit/pipeline.hpp"
+#include "core/counter_rate.hpp"
 #include "core/time.hpp"
 #include "net/net.hpp"
 #include "notify/notifier.hpp"
@@ -22,8 +22,8 @@
 
 namespace vw::daemon {
 
-/// Audit entries per second over the last minute: samples the entry total every 5 s (13 samples
-/// kept). Owns its timer; io thread only; stop() is idempotent.
+/// Audit entries per second over the last 1m and 5m (core/counter_rate.hpp): samples the entry
+/// total every 5 s. Owns its timer; io thread only; stop() is idempotent.
 class EntryRate {
  public:
   EntryRate(net::any_io_executor ex, std::function<double()> total)
@@ -31,13 +31,13 @@ class EntryRate {
   /// Takes a sample now and every 5 s until stop().
   void start();
   void stop() { timer_.cancel(); }
-  /// 0 until two samples are there.
-  double per_second() const;
+  /// Entries per second over `window` (1m or 5m) ending now.
+  double per_second(Duration window) const;
 
  private:
   boost::asio::steady_timer timer_;
   std::function<double()> total_;
-  std::deque<std::pair<SysTime, double>> samples_;
+  CounterRate rate_;
 };
 
 /// Everything the status shows, borrowed from App for one request. Null components are absent
@@ -52,7 +52,8 @@ struct StatusSources {
   const vault::NodeStateCollector* node_state = nullptr;
   const ComponentMetrics* metrics = nullptr;
   const audit::AuditPipeline* audit = nullptr;
-  double audit_entries_per_second = 0;
+  double audit_entries_per_second_1m = 0;
+  double audit_entries_per_second_5m = 0;
   const notify::Notifier* notifier = nullptr;
   const rules::RuleManager* rules = nullptr;
 };

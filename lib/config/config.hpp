@@ -103,6 +103,7 @@ struct NotifyConfig {
 struct ServerConfig {
   std::string listen_address = ":9410";
   std::string web_config_file;
+  std::string telemetry_path = "/metrics";  // --web.telemetry-path
   std::size_t max_connections = 256;
   bool operator==(const ServerConfig&) const = default;
 };

@@ -1,5 +1,8 @@
 #include "config/diagnostics.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace vw::config {
 
 std::string Diagnostic::to_string() const {
@@ -9,6 +12,16 @@ std::string Diagnostic::to_string() const {
   if (!path.empty()) out += path + ": ";
   out += message;
   return out;
+}
+
+void sort_by_position(Diagnostics& d) {
+  std::vector<std::string> files;  // first-appearance order (copies: the sort moves the strings)
+  for (const auto& x : d)
+    if (std::find(files.begin(), files.end(), x.file) == files.end()) files.push_back(x.file);
+  auto rank = [&](const Diagnostic& x) { return std::find(files.begin(), files.end(), x.file) - files.begin(); };
+  std::stable_sort(d.begin(), d.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+    return std::tuple(rank(a), a.line, a.column) < std::tuple(rank(b), b.line, b.column);
+  });
 }
 
 std::string to_string(const Diagnostics& d) {

@@ -18,6 +18,12 @@ struct Diagnostic {
 
 using Diagnostics = std::vector<Diagnostic>;
 
+/// Puts `d` in reading order: by file (files in the order they first appear in `d`, so the config
+/// file comes before the rules files it names), then line, then column. Stable: problems at the
+/// same position keep their order. The loader finds problems section by section (and checks
+/// some only after reading everything), which is not the order a person reads the file in.
+void sort_by_position(Diagnostics& d);
+
 /// One line per diagnostic.
 std::string to_string(const Diagnostics& d);
 

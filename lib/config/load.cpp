@@ -215,6 +215,10 @@ void read_server(MapReader& r, ServerConfig& s) {
       r.ctx().error(r.node("listen_address"), r.path_of("listen_address"), hp.error().message);
   }
   r.str("web_config_file", s.web_config_file);
+  if (r.str("telemetry_path", s.telemetry_path)) {
+    if (auto why = telemetry_path_problem(s.telemetry_path); !why.empty())
+      r.ctx().error(r.node("telemetry_path"), r.path_of("telemetry_path"), why);
+  }
   r.count("max_connections", s.max_connections, 1, 100000);
 }
 
@@ -325,6 +329,15 @@ LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvL
 }
 
 }  // namespace
+
+std::string telemetry_path_problem(std::string_view path) {
+  if (!path.starts_with('/')) return "must be a path starting with /";
+  if (path.find_first_of("?# \t") != std::string_view::npos) return "must be a plain path (no query, fragment or space)";
+  for (std::string_view own : {"/", "/healthz", "/readyz", "/-/reload"})
+    if (path == own) return "is already the daemon's " + std::string(own) + " endpoint";
+  if (path.starts_with("/api/") || path.starts_with("/-/")) return "must not be under /api/ or /-/ (the daemon's own endpoints)";
+  return "";
+}
 
 LoadResult defaults(const EnvLookup& env) {
   return load_node(YAML::Node(), "", env);

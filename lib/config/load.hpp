@@ -28,6 +28,11 @@ LoadResult load_file(const std::string& path, const EnvLookup& env);
 /// without a writer.
 std::optional<std::string> read_config_text(const std::string& path, std::string& error);
 
+/// Why `path` cannot be where /metrics is served (server.telemetry_path, --web.telemetry-path),
+/// or "" when it can: a path starting with '/', without a query, and none of the daemon's own
+/// endpoints (/, /healthz, /readyz, /-/reload, /api/...).
+std::string telemetry_path_problem(std::string_view path);
+
 /// Same, from text (`file_name` is used in diagnostics and to resolve relative rule globs).
 LoadResult load_string(std::string_view yaml, const std::string& file_name, const EnvLookup& env);
 

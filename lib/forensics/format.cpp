@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/error_text.hpp"
+
 namespace vw::forensics {
 
 namespace {
@@ -171,6 +173,8 @@ class TableWriter final : public RowWriter {
     cells.reserve(widths_.size());
     std::string t;
     append_rfc3339(e.time, t);
+    if (fixed_) pad_fraction(t, frac_digits_);
+    else frac_digits_ = std::max(frac_digits_, fraction_digits(t));
     cells.push_back(std::move(t));
     cells.emplace_back(to_string(e.type));
     for (auto v : {e.operation, e.path, e.display_name, e.entity_id})
@@ -181,7 +185,7 @@ class TableWriter final : public RowWriter {
       cells.push_back(terminal_safe(e.accessor));
       cells.push_back(terminal_safe(e.client_token));
     }
-    cells.push_back(terminal_safe(visible(e.error, show_)));
+    cells.push_back(terminal_safe(readable_error(visible(e.error, show_))));
     for (auto& c : cells)
       if (c.empty()) c.push_back('-');
     if (!fixed_) {
@@ -192,11 +196,27 @@ class TableWriter final : public RowWriter {
     emit(cells, out);
   }
   void finish(std::string& out) override {
-    if (!fixed_) flush(out);
+    // No rows, no table: a lone header line says nothing the summary does not.
+    if (!fixed_ && held_.size() > 1) flush(out);
   }
 
  private:
+  static std::size_t fraction_digits(const std::string& t) {
+    const auto dot = t.find('.');
+    return dot == std::string::npos ? 0 : t.size() - dot - 2;  // between '.' and 'Z'
+  }
+  // "...:05Z" and "...:05.5Z" as "...:05.000000Z" and "...:05.500000Z" for 6 digits: the same
+  // instants, and the times line up in their column.
+  static void pad_fraction(std::string& t, std::size_t digits) {
+    const std::size_t have = fraction_digits(t);
+    if (have >= digits || t.empty() || t.back() != 'Z') return;
+    t.pop_back();
+    if (have == 0) t += '.';
+    t.append(digits - have, '0');
+    t += 'Z';
+  }
   void flush(std::string& out) {
+    for (std::size_t r = 1; r < held_.size(); ++r) pad_fraction(held_[r][0], frac_digits_);  // [0]: header
     for (const auto& r : held_)
       for (std::size_t i = 0; i < r.size(); ++i) widths_[i] = std::max(widths_[i], display_width(r[i]));
     fixed_ = true;
@@ -222,6 +242,7 @@ class TableWriter final : public RowWriter {
   bool show_;
   std::size_t sample_;
   bool fixed_ = false;
+  std::size_t frac_digits_ = 0;  // the most fraction digits among the sample's times
   std::vector<std::vector<std::string>> held_;
   std::vector<std::size_t> widths_;
 };

@@ -14,7 +14,12 @@
 // The table is for a terminal, and request paths and error texts are written by clients: control
 // characters (ESC included, C1 controls too) are shown as a space so a crafted path cannot drive
 // the terminal. Column widths come from the first `table_sample_rows` rows (which are held back
-// until then); a longer cell later simply pushes its row out of line.
+// until then); a longer cell later simply pushes its row out of line. Times in the table carry as
+// many fraction digits as the longest in the sample, zero-padded ("10:00:01.500000Z"), so they
+// line up; JSON and CSV print them as Vault does (RFC3339Nano, trailing zeros dropped). The
+// table shows Vault's multi-line errors on one line without the "1 error occurred:" wrapper
+// (core/error_text.hpp); JSON and CSV keep the text as it is. No rows, no table (not even the
+// header); CSV always has its header.
 //
 // Pure: appends to a std::string; the caller writes it out. Not thread-safe.
 #include <memory>

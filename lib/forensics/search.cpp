@@ -78,41 +78,47 @@ class Progress {
 
 }  // namespace
 
+namespace {
+
+// "1 line", "2 lines"; "1 entry", "2 entries".
+std::string count(std::uint64_t n, std::string_view one, std::string_view many) {
+  return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
+}  // namespace
+
 std::string format_summary(const SearchSummary& s, SearchOptions::Mode mode) {
-  char buf[512];
-  double mbps = s.seconds > 0 ? static_cast<double>(s.bytes) / 1e6 / s.seconds : 0;
-  std::snprintf(buf, sizeof buf,
-                "vaultwatch audit %s: %llu matched of %llu entries; %llu lines in %llu input%s, %s in "
-                "%.2f s (%.0f MB/s)",
-                mode == SearchOptions::Mode::search ? "search" : "stats",
-                static_cast<unsigned long long>(s.matched), static_cast<unsigned long long>(s.entries),
-                static_cast<unsigned long long>(s.lines), static_cast<unsigned long long>(s.inputs),
-                s.inputs == 1 ? "" : "s", human_bytes(static_cast<double>(s.bytes)).c_str(), s.seconds,
-                mbps);
-  std::string out = buf;
-  if (s.prefiltered > 0) {
-    std::snprintf(buf, sizeof buf, "; %llu lines ruled out by the pre-filter",
-                  static_cast<unsigned long long>(s.prefiltered));
-    out += buf;
-  }
+  // Plain words, and numbers that add up: every line read was skipped by the pre-filter,
+  // decoded, or bad; the matches are among the decoded entries.
+  const auto too_long = s.bad[static_cast<int>(audit::DecodeError::too_long)];
+  std::string out = "vaultwatch audit ";
+  out += mode == SearchOptions::Mode::search ? "search: " : "stats: ";
+  out += count(s.matched, "entry", "entries") + " matched. ";
+  char buf[160];
+  const double mbps = s.seconds > 0 ? static_cast<double>(s.bytes) / 1e6 / s.seconds : 0;
+  std::snprintf(buf, sizeof buf, " (%s) from %s in %.2f s (%.0f MB/s): ",
+                human_bytes(static_cast<double>(s.bytes)).c_str(), count(s.inputs, "input", "inputs").c_str(),
+                s.seconds, mbps);
+  out += "Read " + count(s.lines + too_long, "line", "lines") + buf;
+  if (s.prefiltered > 0) out += std::to_string(s.prefiltered) + " skipped by the pre-filter without decoding, ";
+  out += std::to_string(s.entries) + " decoded, " + count(s.bad_lines(), "bad line", "bad lines");
   if (s.bad_lines() > 0) {
-    std::snprintf(buf, sizeof buf, "; %llu bad lines (", static_cast<unsigned long long>(s.bad_lines()));
-    out += buf;
-    bool first = true;
+    const char* sep = " (";
     for (auto e : {audit::DecodeError::bad_json, audit::DecodeError::too_long, audit::DecodeError::missing_field}) {
-      auto n = s.bad[static_cast<int>(e)];
+      const auto n = s.bad[static_cast<int>(e)];
       if (n == 0) continue;
-      std::snprintf(buf, sizeof buf, "%s%s %llu", first ? "" : ", ", audit::to_string(e),
-                    static_cast<unsigned long long>(n));
-      out += buf;
-      first = false;
+      const char* why = e == audit::DecodeError::bad_json   ? "not valid JSON"
+                        : e == audit::DecodeError::too_long ? "longer than the line limit"
+                                                            : "without type, time or request";
+      out += sep + std::to_string(n) + " " + why + ": " + audit::to_string(e);
+      sep = ", ";
     }
     out += ')';
-  } else {
-    out += "; 0 bad lines";
   }
-  if (!s.damaged.empty()) out += "; " + std::to_string(s.damaged.size()) + " damaged input(s)";
-  if (!s.errors.empty()) out += "; " + std::to_string(s.errors.size()) + " error(s)";
+  out += '.';
+  if (!s.damaged.empty())
+    out += " " + count(s.damaged.size(), "damaged input", "damaged inputs") + " (warnings above).";
+  if (!s.errors.empty()) out += " " + count(s.errors.size(), "error", "errors") + " (above).";
   return out;
 }
 
@@ -138,6 +144,9 @@ SearchSummary run_search(const Filter& filter, const SearchOptions& opts,
     else sizes_known = false;
     opened.push_back(std::move(*in));
   }
+  // Nothing could be opened: the errors above are the whole answer (no empty table or report
+  // on stdout, no summary of nothing).
+  if (opened.empty() && !inputs.empty()) return sum;
   std::unique_ptr<Progress> progress;
   // Not when rows go to the same terminal: the bar would be torn up by the rows (stats prints
   // only at the end, so it always gets the bar).

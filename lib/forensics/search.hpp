@@ -48,7 +48,9 @@ struct SearchSummary {
   std::uint64_t bad_lines() const { return bad[0] + bad[1] + bad[2]; }
 };
 
-/// The one-line summary printed at the end ("... 12 matched of 345 entries ...").
+/// The summary line printed at the end, in plain words: "vaultwatch audit search: 136 entries
+/// matched. Read 4000 lines (1.2 MB) from 1 input in 0.01 s (100 MB/s): 3648 skipped by the
+/// pre-filter without decoding, 352 decoded, 0 bad lines." (bad lines by reason when there are).
 std::string format_summary(const SearchSummary& s, SearchOptions::Mode mode);
 
 SearchSummary run_search(const Filter& filter, const SearchOptions& opts,

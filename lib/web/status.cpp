@@ -2,9 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/duration.hpp"
+#include "core/error_text.hpp"
 
 namespace vw::web {
 
@@ -46,6 +48,15 @@ const char* state_class(const std::string& state) {
   if (state == "standby" || state == "performance_standby" || state == "dr_secondary") return "info";
   if (state == "unknown") return "muted";
   return "bad";
+}
+
+// "1234", "16.7", "0.017", "0": per-second rates for people (two significant digits when small:
+// one entry a minute is 0.017/s, not "0.0").
+std::string rate_text(double per_second) {
+  if (per_second <= 0) return "0";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, per_second >= 100 ? "%.0f" : per_second >= 0.1 ? "%.1f" : "%.2g", per_second);
+  return buf;
 }
 
 std::string bytes(std::uint64_t b) {
@@ -101,7 +112,8 @@ std::string render_status_json(const StatusSnapshot& s, SysTime now) {
                   {"entriesTotal", a.entries_total},
                   {"decodeErrorsTotal", a.decode_errors_total},
                   {"rotationsTotal", a.rotations_total},
-                  {"entriesPerSecond", a.entries_per_second},
+                  {"entriesPerSecond1m", a.entries_per_second_1m},
+                  {"entriesPerSecond5m", a.entries_per_second_5m},
                   {"lastEntryTime", time_or_null(a.last_entry_time)}};
   } else {
     j["audit"] = {{"enabled", false}};
@@ -125,7 +137,8 @@ std::string render_status_json(const StatusSnapshot& s, SysTime now) {
   std::size_t firing = 0, pending = 0;
   for (const auto& al : s.alerts) (al.state == "firing" ? firing : pending)++;
   j["alerts"] = {{"firing", firing}, {"pending", pending}};
-  return j.dump(2) + "\n";
+  // The envelope of every JSON answer (web/routes.hpp), compact like Prometheus' API.
+  return ojson{{"status", "success"}, {"data", std::move(j)}}.dump() + "\n";
 }
 
 std::string render_status_html(const StatusSnapshot& s, SysTime now) {
@@ -142,6 +155,9 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
        "table{border-collapse:collapse;width:100%;font-size:.9rem}td,th{text-align:left;padding:.25rem .4rem;"
        "border-bottom:1px solid #eee;vertical-align:top;word-break:break-word}\n"
        ".badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;font-weight:bold;white-space:nowrap}th{white-space:nowrap}\n"
+       // Names (alerts, endpoints, receivers) are read as one word: never broken inside. Long
+       // paths and error texts elsewhere may still wrap anywhere (word-break above).
+       "td.name{white-space:nowrap;word-break:normal}\n"
        ".ok{background:#d4edda;color:#155724}.info{background:#d1ecf1;color:#0c5460}"
        ".bad{background:#f8d7da;color:#721c24}.warn{background:#fff3cd;color:#856404}.muted{background:#eee;color:#555}\n"
        "code{font-size:.85rem}footer{margin-top:2rem;font-size:.8rem;color:#666}\n"
@@ -167,7 +183,7 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
     for (const auto& a : s.alerts) {
       auto name = a.labels.count("alertname") ? a.labels.at("alertname") : "?";
       auto sev = a.labels.count("severity") ? a.labels.at("severity") : "";
-      h += "<tr><td><strong>" + html_escape(name) + "</strong>";
+      h += "<tr><td class=\"name\"><strong>" + html_escape(name) + "</strong>";
       if (!sev.empty()) h += "<br><small>" + html_escape(sev) + "</small>";
       h += "</td><td><span class=\"badge " + std::string(a.state == "firing" ? "bad" : "warn") + "\">" +
            html_escape(a.state) + "</span></td><td>" + html_escape(ago(a.active_at, now)) + "</td><td>";
@@ -177,7 +193,8 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
       if (!a.last_event.empty()) {
         h += "<small>last event:";
         for (const auto& [k, val] : a.last_event)
-          if (!val.empty()) h += " " + html_escape(k) + "=<code>" + html_escape(val) + "</code>";
+          if (!val.empty())
+            h += " " + html_escape(k) + "=<code>" + html_escape(k == "error" ? readable_error(val) : val) + "</code>";
         h += "</small><br>";
       }
       if (a.annotations.count("runbook_url"))
@@ -189,10 +206,11 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
 
   h += "<h2>Vault polls</h2>\n<table><tr><th>endpoint</th><th>last poll</th><th>result</th></tr>\n";
   for (const auto& p : v.polls) {
-    h += "<tr><td>" + html_escape(p.endpoint) + "</td><td>" + html_escape(ago(p.last_attempt, now)) + "</td><td>";
+    h += "<tr><td class=\"name\">" + html_escape(p.endpoint) + "</td><td>" + html_escape(ago(p.last_attempt, now)) +
+         "</td><td>";
     if (!p.last_attempt) h += "<span class=\"badge muted\">not yet</span>";
     else if (p.error.empty()) h += "<span class=\"badge ok\">ok</span> HTTP " + std::to_string(p.http_status);
-    else h += "<span class=\"badge bad\">" + html_escape(p.error_reason) + "</span> " + html_escape(p.error);
+    else h += "<span class=\"badge bad\">" + html_escape(p.error_reason) + "</span> " + html_escape(readable_error(p.error));
     h += "</td></tr>\n";
   }
   h += "</table>\n";
@@ -206,9 +224,14 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
     h += "<tr><th>file</th><td><code>" + html_escape(a.path) + "</code> (inode " + std::to_string(a.inode) +
          ")</td></tr>";
     h += "<tr><th>state</th><td>" + html_escape(a.state) + "</td></tr>";
-    char rate[32];
-    std::snprintf(rate, sizeof rate, "%.1f", a.entries_per_second);
-    h += "<tr><th>rate</th><td>" + std::string(rate) + " entries/s</td></tr>";
+    // Over real windows (core/counter_rate.hpp); while the daemon is younger than a window the
+    // entries before its start are unknown, and the page says so.
+    const auto up = std::chrono::duration_cast<std::chrono::seconds>(now - s.started);
+    h += "<tr><th>rate</th><td>" + rate_text(a.entries_per_second_1m) + " entries/s over 1m &middot; " +
+         rate_text(a.entries_per_second_5m) + " entries/s over 5m";
+    if (up < std::chrono::minutes(5))
+      h += " <small>(up " + format_duration(std::max(up, std::chrono::seconds(0))) + ": the windows are not full yet)</small>";
+    h += "</td></tr>";
     h += "<tr><th>tail lag</th><td>" + bytes(a.lag_bytes) + " (offset " + bytes(a.offset) + " of " +
          bytes(a.size) + ")</td></tr>";
     h += "<tr><th>entries</th><td>" + std::to_string(a.entries_total) + " (" + std::to_string(a.decode_errors_total) +
@@ -226,16 +249,17 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
     h += "<table><tr><th>receiver</th><th>queue</th><th>sent / failed / dropped</th><th>last success</th>"
          "<th>last error</th></tr>\n";
     for (const auto& r : s.receivers) {
-      h += "<tr><td>" + html_escape(r.receiver) + "<br><small>" + html_escape(r.kind) + " " + html_escape(r.endpoint) +
+      h += "<tr><td class=\"name\">" + html_escape(r.receiver) + "<br><small>" + html_escape(r.kind) + " " + html_escape(r.endpoint) +
            "</small></td><td>" + std::to_string(r.queue_length) + " / " + std::to_string(r.queue_capacity) +
            "</td><td>" + std::to_string(r.sent) + " / " + std::to_string(r.failed) + " / " +
            std::to_string(r.dropped) + "</td><td>" + html_escape(ago(r.last_success, now)) + "</td><td>" +
-           html_escape(r.current_error()) + "</td></tr>\n";
+           html_escape(readable_error(r.current_error())) + "</td></tr>\n";
     }
     h += "</table>\n";
   }
 
-  h += "<footer><a href=\"/metrics\">/metrics</a> &middot; <a href=\"/api/v1/alerts\">/api/v1/alerts</a> &middot; "
+  h += "<footer><a href=\"" + html_escape(s.metrics_path) + "\">" + html_escape(s.metrics_path) + "</a> &middot; "
+       "<a href=\"/api/v1/alerts\">/api/v1/alerts</a> &middot; "
        "<a href=\"/api/v1/status\">/api/v1/status</a> &middot; <a href=\"/healthz\">/healthz</a> &middot; "
        "<a href=\"/readyz\">/readyz</a><br>vaultwatch " +
        html_escape(s.version) + " (" + html_escape(s.revision) + ") &middot; config " +

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/alert.hpp"
@@ -46,7 +47,8 @@ struct AuditStatus {
   std::uint64_t entries_total = 0;
   std::uint64_t decode_errors_total = 0;
   std::uint64_t rotations_total = 0;
-  double entries_per_second = 0;   // over the last minute
+  double entries_per_second_1m = 0;  // entries counted in the last 1m (5m) / 60 s (300 s):
+  double entries_per_second_5m = 0;  // see core/counter_rate.hpp
   std::optional<SysTime> last_entry_time;
   std::string state;               // e.g. "following", "waiting for file", "error: ..."
 };
@@ -70,6 +72,7 @@ struct StatusSnapshot {
   std::string version;
   std::string revision;
   std::string config_path;   // "" = built-in defaults
+  std::string metrics_path = "/metrics";  // server.telemetry_path, for the page's links
   SysTime started{};
   std::optional<SysTime> last_reload;
   bool last_reload_ok = true;
@@ -81,7 +84,8 @@ struct StatusSnapshot {
   std::vector<AlertView> alerts;
 };
 
-/// JSON for GET /api/v1/status (alerts are not repeated there: see /api/v1/alerts).
+/// JSON for GET /api/v1/status in the API envelope ({"status":"success","data":{...}}, like
+/// /api/v1/alerts and Prometheus' API); alerts are not repeated there: see /api/v1/alerts.
 std::string render_status_json(const StatusSnapshot& s, SysTime now);
 /// The HTML status page: no JavaScript, no external assets, refreshes itself every 10 s.
 std::string render_status_html(const StatusSnapshot& s, SysTime now);

@@ -192,8 +192,8 @@ class DaemonAudit : public ::testing::Test {
       auto r = d.get("/api/v1/status");
       last = r.body;
       auto j = nlohmann::json::parse(r.body, nullptr, false);
-      if (j.is_discarded() || !j.contains("audit")) return false;
-      const auto& a = j["audit"];
+      if (j.is_discarded() || !j.contains("data") || !j["data"].contains("audit")) return false;
+      const auto& a = j["data"]["audit"];
       return a.value("inode", std::uint64_t{0}) == st.st_ino &&
              a.value("size", std::uint64_t{0}) >= static_cast<std::uint64_t>(st.st_size);
     }, default_deadline, "the daemon following " + log.string());

@@ -20,19 +20,87 @@ CommandResult vaultwatch(std::vector<std::string> args, std::map<std::string, st
 }
 
 TEST(DaemonCli, VersionAndHelpExitZero) {
-  auto v = vaultwatch({"--version"});
-  EXPECT_EQ(v.exit_code, 0);
-  EXPECT_THAT(v.output, HasSubstr("vaultwatch 0."));
   auto h = vaultwatch({"--help"});
   EXPECT_EQ(h.exit_code, 0);
   EXPECT_THAT(h.output, HasSubstr("--config.file"));
+  EXPECT_THAT(h.output, HasSubstr("--web.telemetry-path"));
 }
 
-TEST(DaemonCli, UsageErrorsExitTwo) {
-  EXPECT_EQ(vaultwatch({"--no-such-flag"}).exit_code, 2);
-  EXPECT_EQ(vaultwatch({"--log.level=loud"}).exit_code, 2);
-  EXPECT_EQ(vaultwatch({"--config.file"}).exit_code, 2);
-  EXPECT_EQ(vaultwatch({"frobnicate"}).exit_code, 2);
+TEST(DaemonCli, VersionPrintsBuildInfoLikePrometheusVersionPackage) {
+  // github.com/prometheus/common/version.Print(): a first line with version, branch and
+  // revision, then aligned "key: value" lines; the C++ compiler stands in for Go's version.
+  auto v = vaultwatch({"--version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_THAT(v.output, ::testing::MatchesRegex(
+                            "vaultwatch, version [0-9]+\\.[0-9]+\\.[0-9]+ \\(branch: [^ ,]+, revision: [0-9a-f]+\\)\n"
+                            "  build date:       [0-9]{8}-[0-9]{2}:[0-9]{2}:[0-9]{2}\n"
+                            "  compiler:         (GCC|clang) [0-9][^\n]*\n"
+                            "  platform:         linux/[a-z0-9]+\n"));
+}
+
+TEST(DaemonCli, UsageErrorsExitTwoWithOneLineAndAPointerToHelp) {
+  for (const auto& args : {std::vector<std::string>{"--no-such-flag"}, {"--log.level=loud"},
+                                              {"--config.file"}, {"frobnicate"}, {"--web.telemetry-path=metrics"}}) {
+    auto r = vaultwatch(args);
+    EXPECT_EQ(r.exit_code, 2) << args[0];
+    EXPECT_THAT(r.output, ::testing::MatchesRegex("vaultwatch: error: [^\n]+; see 'vaultwatch --help'\n")) << args[0];
+  }
+  EXPECT_THAT(vaultwatch({"--no-such-flag"}).output, HasSubstr("unknown flag --no-such-flag"));
+  // The audit subcommands point at their own help.
+  auto a = vaultwatch({"audit", "search", "--bogus", "x.log"});
+  EXPECT_EQ(a.exit_code, 2);
+  EXPECT_EQ(a.output, "vaultwatch: error: unknown flag --bogus; see 'vaultwatch audit search --help'\n");
+}
+
+TEST(DaemonCli, CheckConfigPrintsProblemsInFileAndLineOrder) {
+  // The loader reads vault before log and rules after everything else; the operator reads the
+  // file top to bottom.
+  TempDir dir;
+  auto cfg = dir / "bad.yaml";
+  write_file(dir / "rules.yaml", "rules:\n  - alert: X\n    health: frozen\n");
+  write_file(cfg, "log: {level: loud}\n"
+                  "rules_files: [rules.yaml]\n"
+                  "rules:\n  - alert: Y\n    health: sealed\n    for: soon\n"
+                  "vault:\n  timeout: soon\n"
+                  "server: {telemetry_path: /healthz}\n");
+  auto r = vaultwatch({"--check-config", "--config.file=" + cfg.string()});
+  EXPECT_EQ(r.exit_code, 78);
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at < r.output.size();) {
+    auto nl = r.output.find('\n', at);
+    lines.push_back(r.output.substr(at, nl - at));
+    at = nl == std::string::npos ? r.output.size() : nl + 1;
+  }
+  ASSERT_EQ(lines.size(), 5u) << r.output;
+  EXPECT_THAT(lines[0], ::testing::StartsWith(cfg.string() + ":1:"));
+  EXPECT_THAT(lines[0], HasSubstr("log.level"));
+  EXPECT_THAT(lines[1], ::testing::StartsWith(cfg.string() + ":6:"));
+  EXPECT_THAT(lines[1], HasSubstr("rules[0].for"));
+  EXPECT_THAT(lines[2], ::testing::StartsWith(cfg.string() + ":8:"));
+  EXPECT_THAT(lines[2], HasSubstr("vault.timeout"));
+  EXPECT_THAT(lines[3], ::testing::StartsWith(cfg.string() + ":9:"));
+  EXPECT_THAT(lines[3], HasSubstr("server.telemetry_path: is already the daemon's /healthz endpoint"));
+  EXPECT_THAT(lines[4], ::testing::StartsWith((dir / "rules.yaml").string() + ":3:"));
+}
+
+TEST(DaemonCli, TelemetryPathMovesTheMetricsEndpoint) {
+  TempDir dir;
+  const std::string base = "vault: {address: \"http://127.0.0.1:1\"}\naudit: {path: \"\"}\nstate_dir: " +
+                           dir.path().string() + "\n";
+  {
+    auto d = Daemon::start(dir.path(), {base, {"--web.telemetry-path=/vaultwatch/metrics"}});
+    ASSERT_TRUE(d);
+    auto m = d->get("/vaultwatch/metrics");
+    EXPECT_EQ(m.status, 200);
+    EXPECT_THAT(m.body, HasSubstr("vaultwatch_build_info"));
+    EXPECT_EQ(d->get("/metrics").status, 404);
+    EXPECT_THAT(d->get("/").body, HasSubstr("href=\"/vaultwatch/metrics\""));
+  }
+  // The same as a config key (server.telemetry_path), like --web.listen-address.
+  auto d = Daemon::start(dir.path(), {base + "server: {telemetry_path: /m}\n"});
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->get("/m").status, 200);
+  EXPECT_EQ(d->get("/metrics").status, 404);
 }
 
 TEST(DaemonCli, CheckConfigAcceptsTheShippedExample) {

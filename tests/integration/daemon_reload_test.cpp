@@ -3,6 +3,7 @@
 // (gauge 1, new Vault target, new log format, new web config) without a restart.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <csignal>
 
@@ -80,13 +81,19 @@ TEST_F(DaemonReload, PostReloadAnswersWithTheReason) {
   rewrite(config_for(b_, "log: {level: loud}\n"));
   auto bad = http_request(url("/-/reload"), {.method = "POST"});
   EXPECT_EQ(bad.status, 500);
-  EXPECT_THAT(bad.body, HasSubstr("log.level: must be debug, info, warn or error"));
+  // The JSON envelope of every API answer (like /api/v1/alerts and Prometheus' API).
+  EXPECT_EQ(bad.headers["content-type"], "application/json");
+  auto answer = nlohmann::json::parse(bad.body);
+  EXPECT_EQ(answer["status"], "error");
+  EXPECT_EQ(answer["errorType"], "config");
+  EXPECT_THAT(answer["error"].get<std::string>(), HasSubstr("log.level: must be debug, info, warn or error"));
   EXPECT_EQ(d_->scrape()["vaultwatch_config_last_reload_successful"], 0);
   EXPECT_EQ(d_->scrape()["vault_health_status_code"], 200);
 
   rewrite(config_for(b_));
   auto good = http_request(url("/-/reload"), {.method = "POST"});
   EXPECT_EQ(good.status, 200) << good.body;
+  EXPECT_EQ(nlohmann::json::parse(good.body)["status"], "success");
   EXPECT_EQ(d_->scrape()["vaultwatch_config_last_reload_successful"], 1);
   EXPECT_TRUE(d_->wait_metric("vault_sealed", 1));
 }

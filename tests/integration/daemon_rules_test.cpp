@@ -195,7 +195,9 @@ TEST_F(DaemonRules, ReloadSwapsRulesAndKeepsTheStateOfThoseThatStay) {
   write_file(dir_ / "rules.yaml", "rules:\n  - alert: X\n    health: frozen\n");
   r = d->get("/-/reload", HttpOptions{.method = "POST"});
   EXPECT_EQ(r.status, 500);
-  EXPECT_THAT(r.body, HasSubstr("unknown health condition \"frozen\""));
+  auto answer = nlohmann::json::parse(r.body);
+  EXPECT_EQ(answer["status"], "error");
+  EXPECT_THAT(answer["error"].get<std::string>(), HasSubstr("unknown health condition \"frozen\""));
   EXPECT_EQ(state_of(*d, "VaultSealed"), "firing");
 }
 

@@ -256,6 +256,35 @@ def vis(v):
     return HMAC_SHOWN if v.startswith("hmac-sha256:") else v
 
 
+def matched(n):
+    """The summary's count of matches ("1 entry matched.", "136 entries matched.")."""
+    return "%d %s matched." % (n, "entry" if n == 1 else "entries")
+
+
+def readable(err):
+    """Reference for the table's error column: Vault's go-multierror wrapper removed, one line."""
+    m = re.search(r"(\d+) +errors? occurred:", err)
+    if not m:
+        return " ".join(err.split())
+    out = " ".join(err[:m.start()].split())
+    items = []
+    for line in err[m.end():].split("\n"):
+        line = " ".join(line.split())
+        if not line:
+            continue
+        if line.startswith("* "):
+            items.append(line[2:])
+        elif not items:
+            items.append(line)
+        else:
+            items[-1] += " " + line
+    for i, it in enumerate(items):
+        if out:
+            out += " " if i == 0 else "; "
+        out += it
+    return out
+
+
 def expected_json(e, show_hmac=False):
     v = (lambda x: x) if show_hmac else vis
     d = {"time": e["time"], "type": e["type"], "operation": e["operation"], "path": e["path"],
@@ -363,7 +392,7 @@ class Filters(Base):
                     with self.subTest(layout=layout, filter=name, file=os.path.basename(file)):
                         got, err = self.search_json([file], f)
                         self.assert_rows(got, want)
-                        self.assertIn("%d matched of" % len(want), err)
+                        self.assertIn(matched(len(want)), err)
 
     def test_filters_select_something(self):
         # Guards the test itself: a filter that matches nothing (or everything) proves little.
@@ -404,7 +433,7 @@ class Filters(Base):
         rc, out, err = run(["search", "--format=json", path])
         self.assertEqual(rc, 0)
         self.assertEqual(out, "")
-        self.assertIn("%d bad lines (bad_json %d)" % (len(lines), len(lines)), err)
+        self.assertIn("%d bad lines (%d not valid JSON: bad_json)" % (len(lines), len(lines)), err)
 
 
 class Formats(Base):
@@ -447,7 +476,7 @@ class Formats(Base):
             cells = re.split(r"\s{2,}", r, maxsplit=8)
             self.assertEqual(parse_time(cells[0]), e["time"])
             self.assertEqual(cells[1:4], [e["type"], e["operation"], e["path"] or "-"])
-            self.assertEqual(cells[8], " ".join(e["error"].split()) or "-")
+            self.assertEqual(cells[8], readable(e["error"]) or "-")
 
     def test_table_neutralises_terminal_escapes(self):
         path, _ = self.logs["old"]
@@ -478,12 +507,53 @@ class Formats(Base):
         self.assertIn("ACCESSOR", out.splitlines()[0])
         self.assertIn("hmac-sha256:", out)
 
+    def test_table_aligns_fractional_seconds_json_and_csv_keep_vaults_text(self):
+        # Go's RFC3339Nano drops trailing zeros, so Vault's times vary in width (issue 17.6).
+        times = ["2026-11-28T10:00:00.153356Z", "2026-11-28T10:00:00.5Z", "2026-11-28T10:00:01Z",
+                 "2026-11-28T10:00:01.12Z"]
+        p = os.path.join(self.tmp, "fractions.log")
+        with open(p, "w") as f:
+            for t in times:
+                f.write(json.dumps({"time": t, "type": "request",
+                                    "request": {"operation": "read", "path": "secret/data/x"}}) + "\n")
+        rc, out, err = run(["search", p])
+        self.assertEqual(rc, 0, err)
+        rows = out.splitlines()[1:]
+        cells = [r.split("  ")[0] for r in rows]
+        self.assertEqual(cells, ["2026-11-28T10:00:00.153356Z", "2026-11-28T10:00:00.500000Z",
+                                 "2026-11-28T10:00:01.000000Z", "2026-11-28T10:00:01.120000Z"])
+        self.assertEqual([parse_time(c) for c in cells], [parse_time(t) for t in times])
+        self.assertEqual(len({r.index("request") for r in rows}), 1, out)
+        rc, out, _ = run(["search", "--format=json", p])
+        self.assertEqual([json.loads(l)["time"] for l in out.splitlines()], times)
+        rc, out, _ = run(["search", "--format=csv", p])
+        self.assertEqual([r[0] for r in list(csv.reader(io.StringIO(out)))[1:]], times)
+
+    def test_table_shows_vault_multi_errors_on_one_line_json_keeps_the_text(self):
+        p = os.path.join(self.tmp, "errors.log")
+        err_text = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n"
+        with open(p, "w") as f:
+            f.write(json.dumps({"time": "2026-11-28T10:00:00Z", "type": "request", "error": err_text,
+                                "request": {"operation": "read", "path": "secret/data/x"}}) + "\n")
+        rc, out, _ = run(["search", p])
+        self.assertEqual(rc, 0)
+        self.assertTrue(out.splitlines()[1].endswith("  permission denied; invalid token"), out)
+        rc, out, _ = run(["search", "--format=json", p])
+        self.assertEqual(json.loads(out)["error"], err_text)
+
+    def test_no_table_when_nothing_matches(self):
+        path, _ = self.logs["old"]
+        rc, out, err = run(["search", "--operation=nothing", path])
+        self.assertEqual(rc, 0)
+        self.assertEqual(out, "")
+        self.assertIn(matched(0), err)
+
     def test_csv_header_even_when_nothing_matches(self):
         path, _ = self.logs["old"]
         rc, out, err = run(["search", "--format=csv", "--operation=nothing", path])
         self.assertEqual(rc, 0)
         self.assertEqual(out.count("\n"), 1)
-        self.assertIn("0 matched of", err)
+        self.assertIn(matched(0), err)
 
 
 class Inputs(Base):
@@ -494,8 +564,8 @@ class Inputs(Base):
         self.assertEqual(sum(bad.values()), 7)
         got, err = self.search_json([path], {})
         self.assert_rows(got, want)
-        self.assertIn("%d bad lines (bad_json %d, missing_field %d)" % (
-            sum(bad.values()), bad["bad_json"], bad["missing_field"]), err)
+        self.assertIn("%d bad lines (%d not valid JSON: bad_json, %d without type, time or request: "
+                      "missing_field)" % (sum(bad.values()), bad["bad_json"], bad["missing_field"]), err)
 
     def test_several_files_stdin_and_gzip_members_without_gz_name(self):
         old_path, old = self.logs["old"]
@@ -511,7 +581,7 @@ class Inputs(Base):
                 ref_search(split_lines(old), f)[0])
         got, err = self.search_json([old_path, rotated, "-"], f, stdin=gzip.compress(old))
         self.assert_rows(got, want)
-        self.assertIn("in 3 inputs", err)
+        self.assertIn("from 3 inputs", err)
         # Plain stdin too.
         got, _ = self.search_json(["-"], f, stdin=old)
         self.assert_rows(got, ref_search(split_lines(old), f)[0])
@@ -531,7 +601,7 @@ class Inputs(Base):
         self.assert_rows(got, want)
         self.assertIn("truncated gzip data", err)
         self.assertIn("1 damaged input", err)
-        self.assertIn("%d matched of" % len(want), err)
+        self.assertIn(matched(len(want)), err)
 
     def test_corrupt_gzip_and_trailing_garbage_reported(self):
         _, data = self.logs["new"]
@@ -562,6 +632,35 @@ class Inputs(Base):
         self.assertEqual(rc, 1)
         self.assertIn("is a directory", err)
 
+    def test_summary_says_what_was_read_skipped_decoded_and_matched(self):
+        path, data = self.logs["old"]
+        lines = split_lines(data)
+        f = {"path": ["secret/**"], "operation": ["read"]}
+        want, bad = ref_search(lines, f)
+        rc, _, err = run(["search", "--format=json"] + filter_args(f) + [path])
+        self.assertEqual(rc, 0, err)
+        m = re.fullmatch(r"vaultwatch audit search: (\d+) entries matched\. Read (\d+) lines \([\d.]+ [kMG]?B\) "
+                         r"from 1 input in [\d.]+ s \(\d+ MB/s\): (\d+) skipped by the pre-filter without "
+                         r"decoding, (\d+) decoded, (\d+) bad lines?(?: \(.*\))?\.\n", err)
+        self.assertIsNotNone(m, err)
+        got_matched, read, skipped, decoded, bad_lines = map(int, m.groups())
+        self.assertEqual(got_matched, len(want))
+        self.assertEqual(read, len(lines))
+        self.assertEqual(read, skipped + decoded + bad_lines)  # the numbers add up
+        self.assertGreater(skipped, 0)
+        self.assertGreaterEqual(decoded, got_matched)
+
+    def test_missing_input_prints_the_error_and_no_table(self):
+        missing = os.path.join(self.tmp, "nope.log")
+        for fmt in ("table", "csv", "json"):
+            with self.subTest(format=fmt):
+                rc, out, err = run(["search", "--format=" + fmt, missing])
+                self.assertEqual(rc, 1)
+                self.assertEqual(out, "")
+                self.assertEqual(err, "vaultwatch: %s: No such file or directory\n" % missing)
+        rc, out, err = run(["stats", missing])
+        self.assertEqual((rc, out), (1, ""))
+
     def test_usage_errors_exit_2(self):
         path, _ = self.logs["old"]
         for args in (["search", "--path=a***", path], ["search", "--remote=10.0.0.0/33", path],
@@ -573,7 +672,8 @@ class Inputs(Base):
                 rc, out, err = run(args)
                 self.assertEqual(rc, 2, err)
                 self.assertEqual(out, "")
-                self.assertIn("vaultwatch:", err)
+                # One line and where the help is, not the whole help (issue 17.7).
+                self.assertRegex(err, r"\Avaultwatch: error: [^\n]+; see 'vaultwatch( audit (search|stats))? --help'\n\Z")
 
     def test_progress_bar_only_on_a_terminal(self):
         import pty
@@ -613,7 +713,7 @@ class Inputs(Base):
         text = got.decode(errors="replace")
         self.assertRegex(text, r"\r\[#* *\] +\d+%")
         self.assertIn("\r\x1b[K", text)
-        self.assertIn("0 matched of", text)
+        self.assertIn(matched(0), text)
         os.remove(p)
 
     def test_help(self):
@@ -687,7 +787,7 @@ class Stats(Base):
         self.assertIn("entries     %d" % len(entries), out)
         self.assertIn("BY IDENTITY (display_name)", out)
         self.assertIn("ROOT TOKEN USES", out)
-        self.assertIn("%d matched of" % len(entries), err)
+        self.assertIn(matched(len(entries)), err)
         self.assertNotIn("hmac-sha256:", out)
 
 

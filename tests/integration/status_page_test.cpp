@@ -38,7 +38,10 @@ TEST_F(StatusPage, StatusApiReportsVaultStateAndPolls) {
   auto r = daemon_->get("/api/v1/status");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.headers["content-type"], "application/json");
-  auto j = nlohmann::json::parse(r.body);
+  // The API envelope shared with /api/v1/alerts and POST /-/reload (Prometheus' API shape).
+  auto root = nlohmann::json::parse(r.body);
+  EXPECT_EQ(root["status"], "success");
+  const auto& j = root["data"];
   EXPECT_EQ(j["vault"]["state"], "sealed");
   EXPECT_EQ(j["vault"]["address"], vault_.address());
   EXPECT_EQ(j["vault"]["polls"]["health"]["httpStatus"], 503);
@@ -72,11 +75,13 @@ TEST_F(StatusPage, RendersTheSealedStateAndAFiringAlertInHeadlessChromium) {
   // A root token reads a secret: the built-in VaultRootTokenUsed fires at once (for: 0s).
   {
     std::ofstream out(dir_ / "audit.log", std::ios::binary | std::ios::app);
+    // Vault's multi-error text, as it writes it into the entry's `error`.
     out << R"({"time":"2026-11-28T10:00:00.000000Z","type":"request","auth":{"client_token":"hmac-sha256:aa11",)"
            R"("accessor":"hmac-sha256:bb22","display_name":"root","policies":["root"],"token_policies":["root"],)"
            R"("token_type":"service"},"request":{"id":"r-1","operation":"read","mount_point":"secret/",)"
            R"("mount_type":"kv","client_token":"hmac-sha256:aa11","path":"secret/data/payments/db",)"
-           R"("remote_address":"10.1.2.3","namespace":{"id":"root"}}})" "\n";
+           R"("remote_address":"10.1.2.3","namespace":{"id":"root"}},)"
+           R"("error":"1 error occurred:\n\t* permission denied\n\n"})" "\n";
   }
   ASSERT_TRUE(daemon_->wait_metric(
       "vaultwatch_alerts{alertname=\"VaultRootTokenUsed\",alertstate=\"firing\",severity=\"critical\"}", 1));
@@ -97,6 +102,39 @@ TEST_F(StatusPage, RendersTheSealedStateAndAFiringAlertInHeadlessChromium) {
   EXPECT_THAT(dom.output, HasSubstr("badge bad\">firing</span>"));
   EXPECT_THAT(dom.output, HasSubstr("secret/data/payments/db"));  // the triggering event
   EXPECT_THAT(dom.output, ::testing::Not(HasSubstr("hmac-sha256")));
+  // Issue 17.4: Vault's "1 error occurred:\n\t* ..." wrapper is not shown raw.
+  EXPECT_THAT(dom.output, HasSubstr("error=<code>permission denied</code>"));
+  EXPECT_THAT(dom.output, ::testing::Not(HasSubstr("error occurred")));
+  // Rates over real windows, named as such.
+  EXPECT_THAT(dom.output, HasSubstr("entries/s over 1m"));
+  EXPECT_THAT(dom.output, HasSubstr("entries/s over 5m"));
+  // Issue 17.4: alert names are never broken inside a word ("VaultRootT/okenUsed"). Layout
+  // needs the browser: the page as served, plus a script that counts the line boxes of each
+  // name, is loaded from a file (the served page's CSP rightly forbids scripts) at a desktop and
+  // a phone width.
+  {
+    std::string page = daemon_->get("/").body;
+    const std::string probe = R"(<script>
+var broken = [];
+document.querySelectorAll('tr > td:first-child > strong').forEach(function (name) {
+  if (name.getClientRects().length > 1) broken.push(name.textContent);
+});
+document.body.setAttribute('data-broken-names', broken.join(',') || 'none');
+</script>)";
+    ASSERT_NE(page.find("</body>"), std::string::npos);
+    page.insert(page.find("</body>"), probe);
+    write_file(dir_ / "page.html", page);
+    for (const char* size : {"--window-size=1000,1300", "--window-size=360,1300"}) {
+      auto probe_cmd = base;
+      probe_cmd.push_back(size);
+      probe_cmd.push_back("--dump-dom");
+      probe_cmd.push_back("file://" + (dir_ / "page.html").string());
+      auto laid = run_command(probe_cmd, {}, std::chrono::seconds(60));
+      ASSERT_EQ(laid.exit_code, 0) << laid.output;
+      EXPECT_THAT(laid.output, HasSubstr("<strong>VaultRootTokenUsed</strong>"));
+      EXPECT_THAT(laid.output, HasSubstr("data-broken-names=\"none\"")) << size;
+    }
+  }
   // The screenshot is kept next to the test binary for people to look at.
   std::filesystem::create_directories("artifacts");
   auto shot = std::filesystem::absolute("artifacts/status_page_sealed_root_alert.png");
@@ -128,7 +166,7 @@ TEST(StatusPageAudit, StatusApiReportsTheFollowedAuditFile) {
   ASSERT_TRUE(d);
   ASSERT_TRUE(d->wait_metric("vaultwatch_audit_lines_total", 26));
   auto j = nlohmann::json::parse(d->get("/api/v1/status").body);
-  const auto& a = j["audit"];
+  const auto& a = j["data"]["audit"];
   EXPECT_EQ(a["enabled"], true);
   EXPECT_EQ(a["path"], log.string());
   struct stat st {};
@@ -139,6 +177,11 @@ TEST(StatusPageAudit, StatusApiReportsTheFollowedAuditFile) {
   EXPECT_EQ(a["linesTotal"], 26);
   EXPECT_EQ(a["state"], "following");
   EXPECT_NE(a["lastEntryTime"], nullptr);
+  // Issue 17.4: 26 entries read in the first moments are 26 in the last minute (0.43/s), not
+  // 26 over the seconds since start.
+  ASSERT_TRUE(a["entriesPerSecond1m"].is_number()) << a;
+  EXPECT_LE(a["entriesPerSecond1m"].get<double>(), 26.0 / 60 + 1e-9);
+  EXPECT_LE(a["entriesPerSecond5m"].get<double>(), 26.0 / 300 + 1e-9);
   auto page = d->get("/").body;
   EXPECT_THAT(page, HasSubstr(log.string()));
 }

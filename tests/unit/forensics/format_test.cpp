@@ -117,13 +117,45 @@ TEST(Format, TableIsAlignedAndSafe) {
             "TIME                         TYPE      OPERATION  PATH               DISPLAY_NAME    ENTITY_ID  "
             "POLICIES     REMOTE_ADDRESS  ERROR\n"
             "2026-11-28T10:00:00.153356Z  request   read       secret/data/a,\"b\"  userpass-alice  e-1        "
-            "default,ops  10.1.2.3        1 error occurred: * permission denied\n"
-            "2026-11-28T10:00:01Z         response  list       x                  -               -          "
+            "default,ops  10.1.2.3        permission denied\n"
+            "2026-11-28T10:00:01.000000Z  response  list       x                  -               -          "
             "-            -               -\n");
   EXPECT_EQ(out.find("hmac"), std::string::npos);
   auto shown = render(Format::table, true, {line});
   EXPECT_NE(shown.find("ACCESSOR"), std::string::npos);
   EXPECT_NE(shown.find("hmac-sha256:acc"), std::string::npos);
+}
+
+TEST(Format, TableTimesCarryTheSamplesFractionDigits) {
+  auto row = [](const char* t) {
+    return std::string(R"({"time":")") + t + R"(","type":"request","request":{"operation":"read","path":"p"}})";
+  };
+  auto out = render(Format::table, false,
+                    {row("2026-11-28T10:00:00.5Z"), row("2026-11-28T10:00:01Z"), row("2026-11-28T10:00:02.123Z")});
+  EXPECT_EQ(out,
+            "TIME                      TYPE     OPERATION  PATH  DISPLAY_NAME  ENTITY_ID  POLICIES  REMOTE_ADDRESS  ERROR\n"
+            "2026-11-28T10:00:00.500Z  request  read       p     -             -          -         -               -\n"
+            "2026-11-28T10:00:01.000Z  request  read       p     -             -          -         -               -\n"
+            "2026-11-28T10:00:02.123Z  request  read       p     -             -          -         -               -\n");
+  // After the sample, later rows are padded to the same digits.
+  audit::Decoder d;
+  audit::AuditEntryView v;
+  auto w = make_row_writer({.format = Format::table, .table_sample_rows = 1});
+  std::string streamed;
+  for (const char* t : {"2026-11-28T10:00:00.25Z", "2026-11-28T10:00:01Z", "2026-11-28T10:00:02.5Z"}) {
+    ASSERT_FALSE(d.decode(row(t), v));
+    w->row(v, streamed);
+  }
+  w->finish(streamed);
+  EXPECT_NE(streamed.find("\n2026-11-28T10:00:01.00Z  "), std::string::npos) << streamed;
+  EXPECT_NE(streamed.find("\n2026-11-28T10:00:02.50Z  "), std::string::npos) << streamed;
+  // JSON keeps Vault's text.
+  EXPECT_EQ(render(Format::json, false, {row("2026-11-28T10:00:00.5Z")}).substr(0, 34),
+            R"({"time":"2026-11-28T10:00:00.5Z",")");
+}
+
+TEST(Format, NoRowsNoTable) {
+  EXPECT_EQ(render(Format::table, false, {}), "");
 }
 
 TEST(Format, TableWidthsComeFromTheSample) {

@@ -29,6 +29,8 @@ StatusSnapshot sample() {
   s.audit.path = "/var/log/vault/audit.log";
   s.audit.inode = 42;
   s.audit.lag_bytes = 2048;
+  s.audit.entries_per_second_1m = 16.5;
+  s.audit.entries_per_second_5m = 3.25;
   s.receivers.push_back({"ops", "webhook", "https://hooks.example/vault", 3, 10000, 10, 1, 0,
                          std::nullopt, std::nullopt, "failed", "HTTP 503"});
   AlertView a;
@@ -44,7 +46,12 @@ StatusSnapshot sample() {
 }
 
 TEST(StatusJson, HasTheFieldsOperatorsAndScriptsNeed) {
-  auto j = nlohmann::json::parse(render_status_json(sample(), *parse_rfc3339("2026-11-28T12:00:00Z")));
+  const auto body = render_status_json(sample(), *parse_rfc3339("2026-11-28T12:00:00Z"));
+  // Prometheus' API envelope, compact on one line, like /api/v1/alerts (issue 17.7).
+  EXPECT_EQ(body.find('\n'), body.size() - 1);
+  auto root = nlohmann::json::parse(body);
+  EXPECT_EQ(root["status"], "success");
+  const auto& j = root["data"];
   EXPECT_EQ(j["version"], "0.1.0");
   EXPECT_EQ(j["config"]["path"], "/etc/vaultwatch/vaultwatch.yaml");
   EXPECT_EQ(j["config"]["lastReload"], nullptr);
@@ -58,6 +65,44 @@ TEST(StatusJson, HasTheFieldsOperatorsAndScriptsNeed) {
   EXPECT_EQ(j["notifier"]["receivers"][0]["name"], "ops");
   EXPECT_EQ(j["notifier"]["receivers"][0]["queueLength"], 3);
   EXPECT_EQ(j["alerts"]["firing"], 1);
+  EXPECT_EQ(j["audit"]["entriesPerSecond1m"], 16.5);
+  EXPECT_EQ(j["audit"]["entriesPerSecond5m"], 3.25);
+}
+
+TEST(StatusHtml, RatesAreOverNamedWindows) {
+  auto s = sample();
+  auto h = render_status_html(s, *parse_rfc3339("2026-11-28T12:00:00Z"));
+  EXPECT_THAT(h, HasSubstr("16.5 entries/s over 1m &middot; 3.2 entries/s over 5m</td>"));
+  // Younger than the longest window: said on the page.
+  s.started = *parse_rfc3339("2026-11-28T11:59:20Z");
+  h = render_status_html(s, *parse_rfc3339("2026-11-28T12:00:00Z"));
+  EXPECT_THAT(h, HasSubstr("(up 40s: the windows are not full yet)"));
+}
+
+TEST(StatusHtml, VaultMultiErrorsAreShownAsTheirItems) {
+  auto s = sample();
+  s.alerts[0].last_event["error"] = "1 error occurred:\n\t* permission denied\n\n";
+  s.vault.polls[1].error = "2 errors occurred:\n\t* a\n\t* b\n\n";
+  s.receivers[0].last_error = "1 error occurred:\n\t* HTTP 503\n\n";
+  auto h = render_status_html(s, *parse_rfc3339("2026-11-28T12:00:00Z"));
+  EXPECT_THAT(h, HasSubstr("error=<code>permission denied</code>"));
+  EXPECT_THAT(h, HasSubstr("</span> a; b</td>"));
+  EXPECT_THAT(h, HasSubstr("<td>HTTP 503</td>"));
+  EXPECT_THAT(h, Not(HasSubstr("occurred")));
+}
+
+TEST(StatusHtml, NamesAreNeverBrokenInsideAWord) {
+  auto h = render_status_html(sample(), *parse_rfc3339("2026-11-28T12:00:00Z"));
+  EXPECT_THAT(h, HasSubstr("td.name{white-space:nowrap;word-break:normal}"));
+  EXPECT_THAT(h, HasSubstr("<td class=\"name\"><strong>VaultRootTokenUsed</strong>"));
+  EXPECT_THAT(h, HasSubstr("<td class=\"name\">health</td>"));
+}
+
+TEST(StatusHtml, LinksToTheConfiguredTelemetryPath) {
+  auto s = sample();
+  s.metrics_path = "/vaultwatch/metrics";
+  auto h = render_status_html(s, *parse_rfc3339("2026-11-28T12:00:00Z"));
+  EXPECT_THAT(h, HasSubstr("href=\"/vaultwatch/metrics\""));
 }
 
 TEST(StatusHtml, ShowsStateAlertsAuditAndReceiversWithoutScript) {
