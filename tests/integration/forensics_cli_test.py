@@ -533,7 +533,7 @@ class Inputs(Base):
         path, data = self.logs["old"]
         lines = split_lines(data)
         want, bad = ref_search(lines, {})
-        self.assertEqual(sum(bad.values()), 6)
+        self.assertEqual(sum(bad.values()), 7)
         got, err = self.search_json([path], {})
         self.assert_rows(got, want)
         self.assertIn("%d bad lines (bad_json %d, missing_field %d)" % (
