@@ -35,7 +35,10 @@ struct Expect {
   bool response_error;
 };
 
-void check(const std::string& file, const std::vector<Expect>& table) {
+// Decodes the line of every row of `table` (which must cover the whole file) and hands the view
+// to `expect`.
+template <class Row, class Expectations>
+void for_each_row(const std::string& file, const std::vector<Row>& table, Expectations expect) {
   auto lines = fixture_lines(file);
   ASSERT_EQ(lines.size(), table.size()) << file << ": the table covers every line";
   Decoder d;
@@ -44,6 +47,12 @@ void check(const std::string& file, const std::vector<Expect>& table) {
     AuditEntryView v;
     auto err = d.decode(lines[static_cast<std::size_t>(x.line - 1)], v);
     ASSERT_FALSE(err) << to_string(*err);
+    expect(x, v);
+  }
+}
+
+void check(const std::string& file, const std::vector<Expect>& table) {
+  for_each_row(file, table, [](const Expect& x, const AuditEntryView& v) {
     EXPECT_EQ(v.time, *parse_rfc3339(x.time));
     EXPECT_EQ(v.type, x.type);
     EXPECT_EQ(v.operation, x.operation);
@@ -56,7 +65,7 @@ void check(const std::string& file, const std::vector<Expect>& table) {
     EXPECT_EQ(v.error, x.error);
     EXPECT_EQ(v.response_error, x.response_error);
     EXPECT_EQ(v.namespace_id, "root");
-  }
+  });
 }
 
 const char* denied = "1 error occurred:\n\t* permission denied\n\n";
@@ -276,14 +285,7 @@ struct Shape {
 };
 
 void check_shapes(const std::string& file, const std::vector<Shape>& table) {
-  auto lines = fixture_lines(file);
-  ASSERT_EQ(lines.size(), table.size()) << file << ": the table covers every line";
-  Decoder d;
-  for (const auto& x : table) {
-    SCOPED_TRACE(file + ":" + std::to_string(x.line));
-    AuditEntryView v;
-    auto err = d.decode(lines[static_cast<std::size_t>(x.line - 1)], v);
-    ASSERT_FALSE(err) << to_string(*err);
+  for_each_row(file, table, [](const Shape& x, const AuditEntryView& v) {
     EXPECT_EQ(v.type, x.type);
     EXPECT_EQ(v.type_name, x.type_name);
     EXPECT_EQ(v.operation, x.operation);
@@ -297,7 +299,7 @@ void check_shapes(const std::string& file, const std::vector<Shape>& table) {
     EXPECT_EQ(e.type_name, x.type_name);
     EXPECT_EQ(e.remote_address, x.client);
     EXPECT_EQ(e.remote_port, x.client_port);
-  }
+  });
 }
 
 TEST(AuditDecoder, DecodesKmipEntriesWithoutPathOrOperation) {
