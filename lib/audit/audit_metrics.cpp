@@ -5,12 +5,12 @@ namespace vw::audit {
 namespace {
 
 // Vault's operation names (sdk/logical/request.go); anything else is exported as "other" so a
-// malformed or hostile line cannot mint series.
-constexpr std::array<std::string_view, 14> operations = {
+// malformed or hostile line cannot mint series. Entries without an operation (KMIP) get "", like
+// the mount labels of entries without a mount.
+constexpr std::array<std::string_view, 15> operations = {
     "other",  "create", "read",   "update", "patch",  "delete",      "list",
-    "help",   "alias-lookahead", "resolve-role", "header", "revoke", "renew", "rollback"};
-
-constexpr std::uint64_t type_bit(AuditEvent::Type t) { return t == AuditEvent::Type::request ? 0 : 1; }
+    "help",   "alias-lookahead", "resolve-role", "header", "revoke", "renew", "rollback", ""};
+static_assert(operations.size() <= 16, "operation ids are 4 bits in the counter keys below");
 
 }  // namespace
 
@@ -41,6 +41,9 @@ AuditRecorder::AuditRecorder(AuditMetrics& m, std::size_t mount_label_limit,
     : m_(m), watch_names_(std::move(watch_names)) {
   m_.mount_points.set_limit(mount_label_limit);
   m_.mount_types.set_limit(mount_label_limit);
+  // Admitted first, so the cap can never turn them into "other"; and compared without hashing.
+  request_type_id_ = m_.entry_types.id("request");
+  response_type_id_ = m_.entry_types.id("response");
 }
 
 prometheus::Counter& AuditRecorder::cached(
@@ -66,13 +69,17 @@ void AuditRecorder::record(const AuditEntryView& e, const Classification& c) {
     have_mt_ = true;
   }
   const std::uint32_t mp = last_mp_id_, mt = last_mt_id_;
+  const std::uint32_t ty = e.type_name == "request"    ? request_type_id_
+                           : e.type_name == "response" ? response_type_id_
+                                                       : m_.entry_types.id(e.type_name);
   const auto outcome = static_cast<std::uint64_t>(c.outcome);
 
-  // Label ids are below 2^14 (mount_label_limit <= 10000), operations below 2^4.
-  const std::uint64_t ekey = type_bit(e.type) | outcome << 1 | std::uint64_t{op} << 3 |
-                             std::uint64_t{mt} << 8 | std::uint64_t{mp} << 24;
+  // Mount label ids are below 2^14 (mount_label_limit <= 10000), type ids below 2^5,
+  // operations below 2^4, outcomes below 2^2.
+  const std::uint64_t ekey = outcome | std::uint64_t{op} << 2 | std::uint64_t{ty} << 6 |
+                             std::uint64_t{mt} << 12 | std::uint64_t{mp} << 28;
   cached(entries_, ekey, [&]() -> prometheus::Counter& {
-    return m_.entries.Add({{"type", to_string(e.type)},
+    return m_.entries.Add({{"type", m_.entry_types.name(ty)},
                            {"operation", std::string(operation_name(op))},
                            {"mount_type", m_.mount_types.name(mt)},
                            {"mount_point", m_.mount_points.name(mp)},

@@ -70,6 +70,10 @@ struct AuditMetrics {
   // the series it created before are still there, so the caps must outlive it).
   LabelCap mount_points{100};
   LabelCap mount_types{100};
+  // entries_total{type}: Vault's entry type ("request", "response", "kmip-request", ...). Vault
+  // has four; the cap only guards against a log that is not Vault's.
+  LabelCap entry_types{entry_type_label_limit};
+  static constexpr std::size_t entry_type_label_limit = 16;
 
   prometheus::Counter& decode_error(DecodeError e) {
     return decode_errors.Add({{"reason", to_string(e)}});
@@ -91,7 +95,7 @@ class AuditRecorder {
   /// Counts one entry that was not skipped.
   void record(const AuditEntryView& e, const Classification& c);
 
-  /// Known Vault operations keep their name; anything else is "other".
+  /// Known Vault operations keep their name; none (KMIP entries) is ""; anything else "other".
   static std::uint32_t operation_id(std::string_view op);
   static std::string_view operation_name(std::uint32_t id);
 
@@ -104,6 +108,7 @@ class AuditRecorder {
   std::vector<std::string> watch_names_;
   std::unordered_map<std::uint64_t, prometheus::Counter*> entries_, watched_, logins_, kv_writes_;
   std::array<prometheus::Counter*, 16> root_{};
+  std::uint32_t request_type_id_ = 0, response_type_id_ = 0;
   std::array<prometheus::Counter*, sensitive_kind_count> sensitive_{};
   double last_entry_ = 0;
   prometheus::Gauge* last_entry_gauge_ = nullptr;

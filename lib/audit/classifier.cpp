@@ -188,6 +188,8 @@ void Classifier::classify(const AuditEntryView& e, Classification& out) const {
     out.login = is_login(e.path);
     return;
   }
+  // A type Vault may add later is neither half of a call: its outcome is all we know.
+  if (e.type != AuditEvent::Type::request) return;
   out.root_token =
       e.has_auth && std::find(e.policies.begin(), e.policies.end(), "root") != e.policies.end();
   // A call rejected before it ran (permission denied, bad token) changed nothing: it shows in
@@ -195,6 +197,8 @@ void Classifier::classify(const AuditEntryView& e, Classification& out) const {
   if (out.outcome == Outcome::ok) out.sensitive = sensitive_kind(e.path, e.operation);
   out.kv_write = out.outcome == Outcome::ok &&
                  is_kv_write(e.path, e.operation, e.mount_point, e.mount_type);
+  // No path (KMIP entries): not a request on any watched path, not even under "**".
+  if (e.path.empty()) return;
   for (std::size_t i = 0; i < watch_.size(); ++i)
     if (match_any(watch_[i].globs, e.path)) out.watches.push_back(static_cast<std::uint32_t>(i));
 }

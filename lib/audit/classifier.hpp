@@ -6,9 +6,10 @@
 //
 // Which half of an API call carries a fact (SPEC §4.4: "count each API call once, from its
 // request entry"): root use, sensitive kinds, watched paths and KV writes are set on `request`
-// entries only. Logins are the exception and are set on the `response` entry: a login's outcome
-// (wrong password, unknown role) is decided by the auth method after Vault wrote the request
-// entry, so only the response knows whether it failed.
+// entries only ("kmip-request" entries are request entries too; entries of an unknown type get
+// only their outcome). Logins are the exception and are set on the `response` entry: a login's
+// outcome (wrong password, unknown role) is decided by the auth method after Vault wrote the
+// request entry, so only the response knows whether it failed.
 //
 // Pure: no I/O, no clock, no metrics. The globs of `audit.watch` are compiled once. Immutable
 // after construction; classify() may be called from any thread.

@@ -28,6 +28,18 @@ error_code opt_string(od::value& v, std::string_view& out) {
   return std::move(r).get(out);
 }
 
+// request.remote_port: an integer 1-65535; anything else is treated as absent.
+error_code opt_port(od::value& v, std::uint16_t& out) {
+  std::uint64_t n = 0;
+  auto e = v.get_uint64().get(n);
+  // Not a non-negative integer (a string, -1, 1.5, 1e99): absent, like other mistyped fields.
+  if (e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_OUT_OF_RANGE || e == simdjson::NUMBER_ERROR)
+    return simdjson::SUCCESS;
+  if (e) return e;
+  if (n <= 65535) out = static_cast<std::uint16_t>(n);
+  return simdjson::SUCCESS;
+}
+
 }  // namespace
 
 struct Decoder::Impl {
@@ -39,7 +51,7 @@ struct Decoder::Impl {
   std::size_t last_len = 0;
 
   std::optional<DecodeError> run(std::string_view line, AuditEntryView& out);
-  error_code read_request(od::value v, AuditEntryView& out, bool& is_object);
+  error_code read_request(od::value v, AuditEntryView& out);
   error_code read_auth(od::value v, AuditEntryView& out);
   error_code read_namespace(od::value v, AuditEntryView& out);
   error_code read_response(od::value v, AuditEntryView& out);
@@ -79,13 +91,9 @@ error_code Decoder::Impl::read_namespace(od::value v, AuditEntryView& out) {
   return simdjson::SUCCESS;
 }
 
-error_code Decoder::Impl::read_request(od::value v, AuditEntryView& out, bool& is_object) {
+error_code Decoder::Impl::read_request(od::value v, AuditEntryView& out) {
   od::object o;
-  if (auto e = v.get_object().get(o)) {
-    is_object = false;
-    return e == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : e;
-  }
-  is_object = true;
+  if (auto e = v.get_object().get(o)) return e == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : e;
   for (auto fr : o) {
     od::field f;
     if (auto e = std::move(fr).get(f)) return e;
@@ -97,6 +105,7 @@ error_code Decoder::Impl::read_request(od::value v, AuditEntryView& out, bool& i
     else if (k == "mount_point") e = opt_string(f.value(), out.mount_point);
     else if (k == "mount_type") e = opt_string(f.value(), out.mount_type);
     else if (k == "remote_address") e = opt_string(f.value(), out.remote_address);
+    else if (k == "remote_port") e = opt_port(f.value(), out.remote_port);
     else if (k == "id") e = opt_string(f.value(), out.request_id);
     else if (k == "namespace") e = read_namespace(f.value(), out);
     if (e) return e;
@@ -181,7 +190,6 @@ std::optional<DecodeError> Decoder::Impl::run(std::string_view line, AuditEntryV
   od::object root;
   if (doc.get_object().get(root)) return DecodeError::bad_json;
 
-  bool have_type = false, have_request = false, request_is_object = false;
   std::string_view type, time_text;
   for (auto fr : root) {
     od::field f;
@@ -189,12 +197,10 @@ std::optional<DecodeError> Decoder::Impl::run(std::string_view line, AuditEntryV
     auto k = f.key();
     error_code e = simdjson::SUCCESS;
     if (k == "request") {
-      have_request = true;
-      e = read_request(f.value(), out, request_is_object);
+      e = read_request(f.value(), out);
     } else if (k == "auth") {
       e = read_auth(f.value(), out);
     } else if (k == "type") {
-      have_type = true;
       e = opt_string(f.value(), type);
     } else if (k == "time") {
       e = opt_string(f.value(), time_text);
@@ -210,11 +216,12 @@ std::optional<DecodeError> Decoder::Impl::run(std::string_view line, AuditEntryV
   // (simdjson 3.0 reports the end of the document as current_location() == OUT_OF_BOUNDS.)
   if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return DecodeError::bad_json;
 
-  if (!have_type || !have_request || !request_is_object) return DecodeError::missing_field;
-  if (type == "request") out.type = AuditEvent::Type::request;
-  else if (type == "response") out.type = AuditEvent::Type::response;
-  else return DecodeError::missing_field;
-  if (out.operation.empty()) return DecodeError::missing_field;
+  // Only `type` and `time` are required: Vault writes entries without a request path or operation
+  // (Enterprise KMIP: "kmip-request" / "kmip-response", whose request has only data.kmip_request,
+  // namespace and remote_address), and may add types; those are entries like any other.
+  if (type.empty()) return DecodeError::missing_field;
+  out.type_name = type;
+  out.type = type_of(type);
   auto t = parse_rfc3339(time_text);
   if (!t) return DecodeError::missing_field;
   out.time = *t;

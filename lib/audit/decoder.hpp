@@ -10,8 +10,11 @@
 // `granting_policies` entries, unknown keys (including the docs' " response" typo).
 //
 // A line is rejected as `bad_json` (not JSON, not an object, trailing garbage, invalid UTF-8 or
-// escapes) or `missing_field` (valid JSON without a usable `type`, `time` or
-// `request.operation`). A rejected line never throws and never stops anything.
+// escapes) or `missing_field` (a JSON object without a non-empty string `type` or an RFC 3339
+// `time`). Everything else Vault writes is an entry: one without a `request`, a path or an
+// operation (Enterprise KMIP's "kmip-request" / "kmip-response"), or of a type this version does
+// not know (kept with AuditEvent::Type::other). A rejected line never throws and never stops
+// anything.
 //
 // Not thread-safe: one Decoder per thread (io thread only in the daemon). The views it fills are
 // valid until the next decode call on the same Decoder.

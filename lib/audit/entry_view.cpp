@@ -2,18 +2,36 @@
 
 #include <algorithm>
 
+#include "core/ip_address.hpp"
+
 namespace vw::audit {
+
+ClientEndpoint client_endpoint(const AuditEntryView& v) {
+  auto hp = split_host_port(v.remote_address);
+  return {hp.host, v.remote_port != 0 ? v.remote_port : hp.port};
+}
+
+AuditEvent::Type type_of(std::string_view t) {
+  using T = AuditEvent::Type;
+  if (t == "request" || (t.size() > 8 && t.ends_with("-request"))) return T::request;
+  if (t == "response" || (t.size() > 9 && t.ends_with("-response"))) return T::response;
+  return T::other;
+}
 
 void materialize(const AuditEntryView& v, AuditEvent& out) {
   out.time = v.time;
   out.type = v.type;
+  out.type_name.assign(v.type_name);
   out.operation.assign(v.operation);
   out.path.assign(v.path);
   out.mount_point.assign(v.mount_point);
   out.mount_type.assign(v.mount_type);
   out.namespace_id.assign(v.namespace_id);
   out.namespace_path.assign(v.namespace_path);
-  out.remote_address.assign(v.remote_address);
+  // Alerts group by remote_address: the client, not its TCP connection.
+  const auto client = client_endpoint(v);
+  out.remote_address.assign(client.address);
+  out.remote_port = client.port;
   out.request_id.assign(v.request_id);
   out.has_auth = v.has_auth;
   out.display_name.assign(v.display_name);

@@ -8,6 +8,7 @@
 // valid until the next decode() on the same Decoder. Counting and classification work on the
 // view; only the sink (rules, later `audit search`) gets a materialised AuditEvent, and even that
 // reuses its capacity from line to line (materialize()).
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,7 @@ namespace vw::audit {
 
 struct AuditEntryView {
   AuditEvent::Type type = AuditEvent::Type::request;
+  std::string_view type_name;  // `type` verbatim: "request", "response", "kmip-request", ...
   SysTime time{};
   std::string_view operation;
   std::string_view path;
@@ -25,7 +27,8 @@ struct AuditEntryView {
   std::string_view mount_type;
   std::string_view namespace_id;
   std::string_view namespace_path;
-  std::string_view remote_address;
+  std::string_view remote_address;  // verbatim: may carry a port ("192.168.0.10:36776")
+  std::uint16_t remote_port = 0;    // request.remote_port (Vault >= 1.9); 0 when absent
   std::string_view request_id;
   bool has_auth = false;  // false when `auth` is absent, null, or the empty {"token_type":"default"}
   std::string_view display_name;
@@ -42,6 +45,17 @@ struct AuditEntryView {
   // e.g. a wrong password on a login, which some versions log without a top-level `error`.
   bool response_error = false;
 };
+
+/// The entry's client address without a port, and its port: request.remote_port, or the port
+/// KMIP entries put into remote_address ("192.168.0.10:36776", "[2001:db8::10]:36778").
+struct ClientEndpoint {
+  std::string_view address;
+  std::uint16_t port = 0;  // 0: unknown
+};
+ClientEndpoint client_endpoint(const AuditEntryView& v);
+
+/// Half of an API call an entry of Vault type `type_name` is (see AuditEvent::Type).
+AuditEvent::Type type_of(std::string_view type_name);
 
 /// Copies the view into `out`, reusing the capacity `out` already has (its strings, its policy
 /// vector and its metadata map nodes), so a long-lived AuditEvent costs no allocation per line

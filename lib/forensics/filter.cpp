@@ -71,8 +71,8 @@ result<Filter> Filter::create(const FilterOptions& o, SysTime now) {
     f.globs_.push_back(std::move(*g));
   }
   for (const auto& r : o.remotes) {
-    auto c = Cidr::parse(r);
-    if (!c) return c.error();
+    auto c = IpNetwork::parse(r, IpNetwork::HostBits::allow);
+    if (!c) return make_error("--remote: " + c.error().message);
     f.remotes_.push_back(std::move(*c));
   }
   if (!o.since.empty()) {
@@ -129,7 +129,8 @@ bool Filter::matches(const audit::AuditEntryView& e) const {
   if (until_ && e.time > *until_) return false;
   if (errors_only_ && e.error.empty() && !e.response_error) return false;
   if (!operations_.empty() && !any_equal(operations_, e.operation)) return false;
-  if (!globs_.empty() && !match_any(globs_, e.path)) return false;
+  // An entry without a path (KMIP) is on no path, not even "**".
+  if (!globs_.empty() && (e.path.empty() || !match_any(globs_, e.path))) return false;
   if (!policies_.empty()) {
     bool hit = std::any_of(e.policies.begin(), e.policies.end(),
                            [&](std::string_view p) { return any_equal(policies_, p); });
@@ -143,8 +144,10 @@ bool Filter::matches(const audit::AuditEntryView& e) const {
     if (!hit) return false;
   }
   if (!remotes_.empty()) {
+    auto a = IpAddress::from_remote_address(e.remote_address);
+    if (!a) return false;
     bool hit = std::any_of(remotes_.begin(), remotes_.end(),
-                           [&](const Cidr& c) { return c.contains(e.remote_address); });
+                           [&](const IpNetwork& c) { return c.contains(*a); });
     if (!hit) return false;
   }
   return true;

@@ -7,10 +7,13 @@
 // tests/integration/forensics_cli_test.py re-implements independently):
 //   - each flag may be repeated; values of one flag are OR-ed, different flags are AND-ed;
 //   - --path GLOB: request.path matches the glob ('*' within a segment, '**' across, vw::Glob);
+//     an entry without a path (Enterprise KMIP) matches no --path;
 //   - --operation OP: request.operation equals OP;
 //   - --identity NAME: auth.display_name, auth.entity_id or any auth.metadata value equals NAME;
 //   - --policy NAME: auth.policies contains NAME;
-//   - --remote CIDR: request.remote_address is inside the network (a bare IP is /32 or /128);
+//   - --remote CIDR: request.remote_address is inside the network (a bare IP is /32 or /128;
+//     host bits are ignored); every shape Vault writes matches: "10.1.2.3", "10.1.2.3:36776",
+//     "[2001:db8::5]:36778", "::ffff:10.1.2.3" (core/ip_address.hpp);
 //   - --since/--until T: since <= time <= until (both inclusive); T is RFC 3339, a date
 //     (YYYY-MM-DD, midnight UTC) or a duration before `now` ("2h", "7d", "1h30m");
 //   - --errors: the entry carries an error (top-level `error`, or response.data.error);
@@ -24,9 +27,9 @@
 
 #include "audit/entry_view.hpp"
 #include "core/glob.hpp"
+#include "core/ip_address.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
-#include "forensics/cidr.hpp"
 
 namespace vw::forensics {
 
@@ -68,7 +71,7 @@ class Filter {
   std::vector<std::string> operations_;
   std::vector<std::string> identities_;
   std::vector<std::string> policies_;
-  std::vector<Cidr> remotes_;
+  std::vector<IpNetwork> remotes_;
   std::optional<SysTime> since_, until_;
   bool errors_only_ = false;
   std::optional<AuditEvent::Type> type_;

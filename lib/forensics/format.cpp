@@ -58,9 +58,8 @@ class JsonWriter final : public RowWriter {
   void row(const audit::AuditEntryView& e, std::string& out) override {
     out += "{\"time\":\"";
     append_rfc3339(e.time, out);
-    out += "\",\"type\":\"";
-    out += to_string(e.type);
-    out += '"';
+    out += "\",\"type\":";
+    append_json_string(e.type_name, out);
     field(out, "operation", e.operation);
     field(out, "path", e.path);
     field(out, "display_name", e.display_name);
@@ -71,7 +70,11 @@ class JsonWriter final : public RowWriter {
       append_json_string(visible(e.policies[i], show_), out);
     }
     out += ']';
-    field(out, "remote_address", e.remote_address);
+    const auto client = audit::client_endpoint(e);
+    field(out, "remote_address", client.address);
+    out += ",\"remote_port\":";
+    if (client.port) out += std::to_string(client.port);
+    else out += "null";
     field(out, "error", e.error);
     field(out, "request_id", e.request_id);
     field(out, "mount_point", e.mount_point);
@@ -112,14 +115,14 @@ class CsvWriter final : public RowWriter {
     header(out);
     append_rfc3339(e.time, out);
     out += ',';
-    out += to_string(e.type);
+    append_csv_field(e.type_name, out);
     for (auto v : {e.operation, e.path, e.display_name, e.entity_id}) {
       out += ',';
       append_csv_field(visible(v, show_), out);
     }
     out += ',';
     append_csv_field(join_policies(e, show_), out);
-    for (auto v : {e.remote_address, e.error, e.request_id, e.mount_point}) {
+    for (auto v : {audit::client_endpoint(e).address, e.error, e.request_id, e.mount_point}) {
       out += ',';
       append_csv_field(visible(v, show_), out);
     }
@@ -176,11 +179,11 @@ class TableWriter final : public RowWriter {
     if (fixed_) pad_fraction(t, frac_digits_);
     else frac_digits_ = std::max(frac_digits_, fraction_digits(t));
     cells.push_back(std::move(t));
-    cells.emplace_back(to_string(e.type));
+    cells.push_back(terminal_safe(e.type_name));
     for (auto v : {e.operation, e.path, e.display_name, e.entity_id})
       cells.push_back(terminal_safe(visible(v, show_)));
     cells.push_back(terminal_safe(join_policies(e, show_)));
-    cells.push_back(terminal_safe(visible(e.remote_address, show_)));
+    cells.push_back(terminal_safe(visible(audit::client_endpoint(e).address, show_)));
     if (show_) {
       cells.push_back(terminal_safe(e.accessor));
       cells.push_back(terminal_safe(e.client_token));

@@ -4,8 +4,13 @@
 //
 // Columns in every format, in this order: time, type, operation, path, display_name, entity_id,
 // policies, remote_address, error. CSV adds request_id, mount_point and metadata (k=v pairs
-// joined by ';'); JSON adds request_id, mount_point, mount_type, namespace, token_type and
-// metadata as an object. With show_hmac all formats add accessor and client_token.
+// joined by ';'); JSON adds remote_port, request_id, mount_point, mount_type, namespace,
+// token_type and metadata as an object. With show_hmac all formats add accessor and client_token.
+//
+// type is Vault's ("kmip-request" too). remote_address is the client address without the port
+// KMIP entries carry in it ("192.168.0.10:36776" shows as 192.168.0.10); JSON's remote_port is
+// request.remote_port or that port, null when neither is there. The table shows "-" for an
+// empty cell (a KMIP entry's operation and path).
 //
 // HMAC'd values are never printed unless show_hmac: accessor and client_token are left out, and
 // any other value that starts with "hmac-sha256:" is replaced by "(hmac)". Why even HMACs: with

@@ -9,7 +9,7 @@ namespace vw::forensics {
 
 namespace {
 constexpr std::string_view no_auth = "(no auth)";
-constexpr std::string_view no_mount = "(none)";
+constexpr std::string_view none = "(none)";
 }  // namespace
 
 void Stats::bump(Counts& m, std::string_view key) {
@@ -20,10 +20,10 @@ void Stats::bump(Counts& m, std::string_view key) {
 
 void Stats::add(const audit::AuditEntryView& e, const audit::Classification& c) {
   ++entries_;
-  ++types_[static_cast<int>(e.type)];
+  bump(types_, e.type_name);
   ++outcomes_[static_cast<int>(c.outcome)];
-  bump(operations_, e.operation);
-  bump(mounts_, e.mount_point.empty() ? no_mount : e.mount_point);
+  bump(operations_, e.operation.empty() ? none : e.operation);
+  bump(mounts_, e.mount_point.empty() ? none : e.mount_point);
   bump(identities_, !e.has_auth ? no_auth : e.display_name.empty() ? std::string_view("(no display_name)")
                                                                     : e.display_name);
   if (e.type == AuditEvent::Type::request) {
@@ -37,7 +37,17 @@ void Stats::add(const audit::AuditEntryView& e, const audit::Classification& c) 
   if (!last_ || e.time > *last_) last_ = e.time;
 }
 
+std::vector<std::pair<std::string, std::uint64_t>> Stats::type_rows() const {
+  // request and response always (0 included), then any other type by count.
+  std::vector<std::pair<std::string, std::uint64_t>> rows = {{"request", count("type", "request")},
+                                                              {"response", count("type", "response")}};
+  for (auto& r : top("type", 0))
+    if (r.first != "request" && r.first != "response") rows.push_back(std::move(r));
+  return rows;
+}
+
 const Stats::Counts* Stats::dim(std::string_view name) const {
+  if (name == "type") return &types_;
   if (name == "operation") return &operations_;
   if (name == "mount") return &mounts_;
   if (name == "identity") return &identities_;
@@ -100,7 +110,7 @@ void Stats::render_table(std::string& out, std::size_t top_n) const {
   if (last_) append_rfc3339(*last_, out); else out += '-';
   out += "\n\n";
 
-  section("BY TYPE", {{"request", types_[0]}, {"response", types_[1]}}, entries_, 2);
+  section("BY TYPE", type_rows(), entries_, types_.size());
   std::vector<std::pair<std::string, std::uint64_t>> outcomes;
   for (auto o : {audit::Outcome::ok, audit::Outcome::error, audit::Outcome::permission_denied})
     outcomes.emplace_back(audit::to_string(o), outcomes_[static_cast<int>(o)]);
@@ -149,7 +159,7 @@ void Stats::render_json(std::string& out, std::size_t top_n) const {
     out += "null";
   }
   out += ",\"type\":";
-  object({{"request", types_[0]}, {"response", types_[1]}});
+  object(type_rows());
   out += ",\"outcome\":";
   std::vector<std::pair<std::string, std::uint64_t>> outcomes;
   for (auto o : {audit::Outcome::ok, audit::Outcome::error, audit::Outcome::permission_denied})

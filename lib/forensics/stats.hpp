@@ -5,6 +5,8 @@
 // What is counted over which entries (the same split as the daemon's SPEC §4.4 counters):
 // type, operation, mount, identity and outcome count every matching entry — both halves of an
 // API call, like vaultwatch_audit_entries_total; add `--type request` to count each call once.
+// Type is Vault's (request, response, kmip-request, ...); an entry without an operation or a
+// mount (KMIP) counts as "(none)".
 // Sensitive-operation kinds and root-token uses are counted from request entries only, as the
 // classifier reports them (vaultwatch_audit_sensitive_operations_total,
 // vaultwatch_audit_root_token_uses_total). Identity is auth.display_name ("(no auth)" for
@@ -37,7 +39,8 @@ class Stats {
 
   // For tests.
   std::uint64_t entries() const { return entries_; }
-  std::uint64_t by_type(AuditEvent::Type t) const { return types_[static_cast<int>(t)]; }
+  /// By Vault's type name: "request", "response", "kmip-request", ...
+  std::uint64_t by_type(std::string_view type_name) const { return count("type", type_name); }
   std::uint64_t by_outcome(audit::Outcome o) const { return outcomes_[static_cast<int>(o)]; }
   std::uint64_t by_sensitive(audit::SensitiveKind k) const { return sensitive_[static_cast<int>(k)]; }
   std::uint64_t root_token_uses() const { return root_; }
@@ -55,13 +58,13 @@ class Stats {
   using Counts = std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>>;
   static void bump(Counts& m, std::string_view key);
   const Counts* dim(std::string_view name) const;
+  std::vector<std::pair<std::string, std::uint64_t>> type_rows() const;
 
   std::uint64_t entries_ = 0;
-  std::array<std::uint64_t, 2> types_{};
   std::array<std::uint64_t, 3> outcomes_{};
   std::array<std::uint64_t, audit::sensitive_kind_count> sensitive_{};
   std::uint64_t root_ = 0;
-  Counts operations_, mounts_, identities_, root_operations_;
+  Counts types_, operations_, mounts_, identities_, root_operations_;
   std::optional<SysTime> first_, last_;
 };
 

@@ -1,10 +1,6 @@
 #include "rules/rule.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
-#include <charconv>
-#include <cstring>
 
 #include "core/time.hpp"
 
@@ -26,73 +22,6 @@ result<Regex> Regex::compile(std::string pattern) {
 
 bool Regex::match(std::string_view s) const {
   return re_ && std::regex_match(s.begin(), s.end(), *re_);
-}
-
-// ---- Cidr ---------------------------------------------------------------------------------
-
-namespace {
-
-// Parses an address into 16 bytes; IPv4 (and IPv4-mapped IPv6) as 4 bytes in front.
-bool parse_ip(std::string_view text, bool& v6, std::uint8_t out[16]) {
-  std::string s(text);
-  // Vault logs remote_address without a port, but tolerate "[v6]" brackets.
-  if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
-  std::memset(out, 0, 16);
-  if (inet_pton(AF_INET, s.c_str(), out) == 1) {
-    v6 = false;
-    return true;
-  }
-  std::uint8_t buf[16];
-  if (inet_pton(AF_INET6, s.c_str(), buf) != 1) return false;
-  static const std::uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(buf, mapped, 12) == 0) {
-    v6 = false;
-    std::memcpy(out, buf + 12, 4);
-    return true;
-  }
-  v6 = true;
-  std::memcpy(out, buf, 16);
-  return true;
-}
-
-}  // namespace
-
-result<Cidr> Cidr::parse(std::string_view text) {
-  const auto bad = [&](const std::string& why) {
-    return make_error("bad CIDR \"" + std::string(text) + "\": " + why);
-  };
-  Cidr c;
-  c.text_ = std::string(text);
-  auto slash = text.find('/');
-  std::string_view addr = text.substr(0, slash);
-  if (!parse_ip(addr, c.v6_, c.bytes_)) return bad("not an IPv4 or IPv6 address");
-  const unsigned max = c.v6_ ? 128 : 32;
-  c.prefix_ = max;
-  if (slash != std::string_view::npos) {
-    std::string_view len = text.substr(slash + 1);
-    unsigned n = 0;
-    auto [p, ec] = std::from_chars(len.data(), len.data() + len.size(), n);
-    if (len.empty() || ec != std::errc{} || p != len.data() + len.size() || n > max)
-      return bad("prefix length must be 0-" + std::to_string(max));
-    c.prefix_ = n;
-  }
-  // Host bits set ("10.1.2.3/8") are a typo more often than not: reject, as Go's ParseCIDR
-  // users expect the network address.
-  for (unsigned bit = c.prefix_; bit < max; ++bit)
-    if (c.bytes_[bit / 8] & (0x80u >> (bit % 8)))
-      return bad("host bits are set; did you mean the network address?");
-  return c;
-}
-
-bool Cidr::contains(std::string_view address) const {
-  bool v6 = false;
-  std::uint8_t ip[16];
-  if (!parse_ip(address, v6, ip) || v6 != v6_) return false;
-  unsigned full = prefix_ / 8, rest = prefix_ % 8;
-  if (std::memcmp(ip, bytes_, full) != 0) return false;
-  if (rest == 0) return true;
-  std::uint8_t mask = static_cast<std::uint8_t>(0xff00u >> rest);
-  return (ip[full] & mask) == (bytes_[full] & mask);
 }
 
 // ---- names --------------------------------------------------------------------------------

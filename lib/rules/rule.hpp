@@ -18,6 +18,7 @@
 #include "core/audit_event.hpp"
 #include "core/duration.hpp"
 #include "core/glob.hpp"
+#include "core/ip_address.hpp"
 #include "core/result.hpp"
 #include "rules/template.hpp"
 
@@ -39,21 +40,9 @@ class Regex {
 };
 
 /// An IPv4 or IPv6 network ("10.0.0.0/8", "2001:db8::/32"); a bare address is a /32 or /128.
-/// IPv4-mapped IPv6 addresses ("::ffff:10.1.2.3") match IPv4 networks.
-class Cidr {
- public:
-  static result<Cidr> parse(std::string_view text);
-  /// False for anything that is not an IP address (Vault logs "" for some internal requests).
-  bool contains(std::string_view address) const;
-  const std::string& text() const { return text_; }
-  bool operator==(const Cidr& o) const { return text_ == o.text_; }
-
- private:
-  std::string text_;
-  bool v6_ = false;
-  std::uint8_t bytes_[16]{};
-  unsigned prefix_ = 0;
-};
+/// Matches every shape of remote_address Vault writes (with a port, bracketed, IPv4-mapped):
+/// core/ip_address.hpp. Host bits set ("10.1.2.3/8") are rejected.
+using Cidr = IpNetwork;
 
 // ---- conditions -------------------------------------------------------------------------
 

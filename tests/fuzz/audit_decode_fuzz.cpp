@@ -9,6 +9,7 @@
 
 #include "audit/classifier.hpp"
 #include "audit/decoder.hpp"
+#include "core/ip_address.hpp"
 
 using namespace vw::audit;
 
@@ -22,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     o.ignore_accessors = {"hmac-sha256:00"};
     return *Classifier::create(o);
   }();
+  static const vw::IpNetwork network = *vw::IpNetwork::parse("10.0.0.0/8");
   const std::string_view line(reinterpret_cast<const char*>(data), size);
 
   // The copying path, and the zero-copy path with hostile bytes in the padding the tailer
@@ -35,6 +37,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       classifier.classify(v, c);
       vw::AuditEvent e;
       materialize(v, e);
+      // remote_address in any shape (`audit search --remote`, rules' remote:, detectors).
+      if (auto a = vw::IpAddress::from_remote_address(v.remote_address)) {
+        if (!vw::client_network(*a).contains(*a)) __builtin_trap();
+        if (!network.contains(v.remote_address) && network.contains(*a)) __builtin_trap();
+      }
     }
     AuditEntryView w;
     const bool ok1 = !d->decode_padded(std::string_view(padded.data(), size), w);

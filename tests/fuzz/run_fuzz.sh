@@ -31,6 +31,9 @@ case $name in
   audit_decode)
     seed_lines "$fx/vault/audit_docs_log_mdx.jsonl"
     seed_lines "$fx/vault/reconstructed/audit_reconstructed_vault_1.17plus.jsonl"
+    seed_lines "$fx/vault/audit_kmip_elastic_integrations.jsonl"
+    seed_lines "$fx/vault/audit_remote_port_vault_pr12790.jsonl"
+    seed_lines "$fx/vault/reconstructed/audit_shapes_reconstructed.jsonl"
     max_len=8192 ;;
   prom_text)
     for f in "$fx"/vault/metrics_prometheus_*.txt "$fx"/vault/reconstructed/metrics_prometheus_*.txt; do

@@ -47,8 +47,28 @@ def parse_time(s):
     return dt
 
 
+def half(typ):
+    """Vault's entry type -> the half of an API call it is (request, response or other)."""
+    for h in ("request", "response"):
+        if typ == h or (typ.endswith("-" + h) and len(typ) > len(h) + 1):
+            return h
+    return "other"
+
+
+def client_of(addr):
+    """remote_address as Go writes it -> (address, port): "a.b.c.d:p", "[v6]:p", "[v6]", bare."""
+    m = re.fullmatch(r"\[([^\]]*)\](?::(\d{1,5}))?", addr)
+    if m and (m.group(2) is None or 0 < int(m.group(2)) <= 65535):
+        return m.group(1), int(m.group(2) or 0)
+    if addr.count(":") == 1:
+        host, port = addr.split(":")
+        if re.fullmatch(r"\d{1,5}", port) and 0 < int(port) <= 65535:
+            return host, int(port)
+    return addr, 0
+
+
 def ref_decode(line, prefix=""):
-    """-> (entry dict, None) or (None, reason)."""
+    """-> (entry dict, None) or (None, reason). Only a JSON object without a type or time is bad."""
     if prefix and line.startswith(prefix):
         line = line[len(prefix):]
     try:
@@ -57,13 +77,11 @@ def ref_decode(line, prefix=""):
         return None, "bad_json"
     if not isinstance(doc, dict):
         return None, "bad_json"
-    req = doc.get("request")
+    req = doc.get("request") if isinstance(doc.get("request"), dict) else {}
     typ = doc.get("type")
-    if not isinstance(req, dict) or typ not in ("request", "response"):
+    if not isinstance(typ, str) or not typ:
         return None, "missing_field"
-    op = req.get("operation")
-    if not isinstance(op, str) or not op:
-        return None, "missing_field"
+    op = req.get("operation") if isinstance(req.get("operation"), str) else ""
     try:
         t = parse_time(doc.get("time") if isinstance(doc.get("time"), str) else "")
     except ValueError:
@@ -83,10 +101,15 @@ def ref_decode(line, prefix=""):
     has_auth = bool(s(auth, "client_token") or s(auth, "accessor") or s(auth, "display_name") or pol
                     or s(auth, "entity_id"))
     ns = req.get("namespace") if isinstance(req.get("namespace"), dict) else {}
+    client, port = client_of(s(req, "remote_address"))
+    rp = req.get("remote_port")
+    if isinstance(rp, int) and not isinstance(rp, bool) and 0 < rp <= 65535:
+        port = rp
     return {
         "time": t, "type": typ, "operation": op, "path": s(req, "path"),
         "display_name": s(auth, "display_name"), "entity_id": s(auth, "entity_id"),
-        "policies": pol, "remote_address": s(req, "remote_address"), "error": s(doc, "error"),
+        "policies": pol, "remote_address": s(req, "remote_address"), "client": client,
+        "remote_port": port or None, "error": s(doc, "error"),
         "request_id": s(req, "id"), "mount_point": s(req, "mount_point"),
         "mount_type": s(req, "mount_type"), "namespace": s(ns, "path"), "metadata": md,
         "token_type": s(auth, "token_type"), "accessor": s(auth, "accessor"),
@@ -112,8 +135,11 @@ def glob_re(pattern):
 
 
 def in_cidr(addr, cidr):
+    host = client_of(addr)[0]
+    if ":" in host:
+        host = host.split("%")[0]  # a zone names the interface, not the client
     try:
-        a = ipaddress.ip_address(addr)
+        a = ipaddress.ip_address(host)
     except ValueError:
         return False
     net = ipaddress.ip_network(cidr, strict=False)
@@ -123,7 +149,7 @@ def in_cidr(addr, cidr):
 
 
 def ref_match(e, f):
-    if f.get("type") and e["type"] != f["type"]:
+    if f.get("type") and half(e["type"]) != f["type"]:
         return False
     if f.get("since") and e["time"] < f["since"]:
         return False
@@ -133,7 +159,7 @@ def ref_match(e, f):
         return False
     if f.get("operation") and e["operation"] not in f["operation"]:
         return False
-    if f.get("path") and not any(glob_re(p).fullmatch(e["path"]) for p in f["path"]):
+    if f.get("path") and not (e["path"] and any(glob_re(p).fullmatch(e["path"]) for p in f["path"])):
         return False
     if f.get("policy") and not set(e["policies"]) & set(f["policy"]):
         return False
@@ -229,6 +255,20 @@ def extra_lines():
               resp={"data": {"error": "invalid username or password"}}),
         entry("2026-11-28T10:00:03Z", "request", "secret/data/evil\u001b[31m/x", op="read", auth=alice),
         entry("2026-11-28T10:00:04Z", "request", "secret/data/caf\u00e9/menu", op="read", auth=alice),
+        # Issue 16: Enterprise KMIP entries (no path, no operation, the port in remote_address),
+        # as Elastic's Vault integration tests log them, and a type vaultwatch does not know.
+        json.dumps({"request": {"client_certificate_serial_number": "7931113",
+                                "data": {"kmip_request": {"tag": "RequestMessage", "value": []}},
+                                "namespace": {"id": "root"}, "remote_address": "192.168.0.10:36776"},
+                    "time": "2026-11-28T10:00:05.25Z", "type": "kmip-request"}),
+        json.dumps({"request": {"data": {"kmip_request": {}}, "namespace": {"id": "root"},
+                                "remote_address": "[2001:db8::10]:36778"},
+                    "response": {"data": {"kmip_response": {}}},
+                    "time": "2026-11-28T10:00:06Z", "type": "kmip-response"}),
+        '{"time":"2026-11-28T10:00:07Z","type":"other","request":{"operation":"read"}}',
+        json.dumps({"time": "2026-11-28T10:00:08Z", "type": "request",
+                    "request": {"operation": "read", "path": "secret/data/mapped", "remote_port": 4242,
+                                "remote_address": "::ffff:192.168.7.7"}}),
     ]
     bad = [
         "not json at all",
@@ -237,7 +277,7 @@ def extra_lines():
         '{"time":"2026-11-28T10:00:00Z","type":"request","request":{"operation":"read","pa',
         "[1,2,3]",
         "",
-        '{"time":"2026-11-28T10:00:00Z","type":"other","request":{"operation":"read"}}',
+        '{"time":"2026-11-28T10:00:00Z","type":"","request":{"operation":"read"}}',
     ]
     return good, bad
 
@@ -289,8 +329,8 @@ def expected_json(e, show_hmac=False):
     v = (lambda x: x) if show_hmac else vis
     d = {"time": e["time"], "type": e["type"], "operation": e["operation"], "path": e["path"],
          "display_name": e["display_name"], "entity_id": e["entity_id"],
-         "policies": [v(p) for p in e["policies"]], "remote_address": v(e["remote_address"]),
-         "error": v(e["error"]), "request_id": e["request_id"], "mount_point": e["mount_point"],
+         "policies": [v(p) for p in e["policies"]], "remote_address": v(e["client"]),
+         "remote_port": e["remote_port"], "error": v(e["error"]), "request_id": e["request_id"], "mount_point": e["mount_point"],
          "mount_type": e["mount_type"], "namespace": e["namespace"], "token_type": e["token_type"],
          "metadata": {k: v(x) for k, x in e["metadata"].items()}}
     if show_hmac:
@@ -367,6 +407,8 @@ def filter_cases(lines):
         "remote_two": {"remote": ["10.2.3.0/24", "10.3.255.255"]},
         "remote_v6": {"remote": ["2001:db8::/32"]},
         "remote_mapped": {"remote": ["10.1.2.0/24"]},
+        "remote_with_port": {"remote": ["192.168.0.0/16"]},
+        "remote_bracketed_with_port": {"remote": ["2001:db8::10"]},
         "since": {"since": t1, "since_arg": fmt(t1)},
         "until": {"until": t1, "until_arg": fmt(t1)},
         "since_until": {"since": t1, "since_arg": fmt(t1), "until": t2, "until_arg": fmt(t2)},
@@ -452,7 +494,7 @@ class Formats(Base):
         for r, e in zip(rows[1:], want):
             self.assertEqual(parse_time(r[0]), e["time"])
             self.assertEqual(r[1:], [e["type"], e["operation"], e["path"], e["display_name"], e["entity_id"],
-                                     ",".join(map(vis, e["policies"])), e["remote_address"], e["error"],
+                                     ",".join(map(vis, e["policies"])), e["client"], e["error"],
                                      e["request_id"], e["mount_point"],
                                      ";".join("%s=%s" % (k, vis(v)) for k, v in e["metadata"].items())])
 
@@ -475,7 +517,7 @@ class Formats(Base):
             self.assertEqual([r[s - 2:s] for s in starts], ["  "] * len(starts), r)
             cells = re.split(r"\s{2,}", r, maxsplit=8)
             self.assertEqual(parse_time(cells[0]), e["time"])
-            self.assertEqual(cells[1:4], [e["type"], e["operation"], e["path"] or "-"])
+            self.assertEqual(cells[1:4], [e["type"], e["operation"] or "-", e["path"] or "-"])
             self.assertEqual(cells[8], readable(e["error"]) or "-")
 
     def test_table_neutralises_terminal_escapes(self):
@@ -760,16 +802,18 @@ class Stats(Base):
 
             with self.subTest(layout=layout):
                 self.assertEqual(s["entries"], len(entries))
-                self.assertEqual(s["type"], {"request": count(lambda e: e["type"]).get("request", 0),
-                                             "response": count(lambda e: e["type"]).get("response", 0)})
-                self.assertEqual(s["operation"], count(lambda e: e["operation"]))
+                want_type = {"request": 0, "response": 0}
+                want_type.update(count(lambda e: e["type"]))
+                self.assertEqual(s["type"], want_type)
+                self.assertEqual(s["type"]["kmip-request"], 1)
+                self.assertEqual(s["operation"], count(lambda e: e["operation"] or "(none)"))
                 self.assertEqual(s["mount"], count(lambda e: e["mount_point"] or "(none)"))
                 self.assertEqual(s["identity"], count(
                     lambda e: (e["display_name"] or "(no display_name)") if e["has_auth"] else "(no auth)"))
                 want_outcome = {"ok": 0, "error": 0, "permission_denied": 0}
                 want_outcome.update(count(outcome))
                 self.assertEqual(s["outcome"], want_outcome)
-                reqs = [e for e in entries if e["type"] == "request"]
+                reqs = [e for e in entries if half(e["type"]) == "request"]
                 self.assertEqual(s["root_token_uses"], sum("root" in e["policies"] for e in reqs))
                 self.assertGreater(s["root_token_uses"], 0)
                 self.assertEqual(s["sensitive"]["policy_change"], 1)

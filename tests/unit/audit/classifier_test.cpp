@@ -273,5 +273,55 @@ TEST(AuditClassifier, WatchGroupsUseSegmentAndGlobstarWildcards) {
   EXPECT_FALSE(Classifier::create(bad));
 }
 
+// Issue 16: KMIP entries and types this version does not know are entries, classified by what
+// they carry (no path: no sensitive kind, no watch, no KV write; only their outcome).
+TEST(AuditClassifier, ClassifiesKmipAndNewestShapes) {
+  check("vault/audit_kmip_elastic_integrations.jsonl",
+        {
+            {1, N, O::ok, false, K::none, false, false, {}},
+            {2, N, O::ok, false, K::none, false, false, {}},
+            {3, N, O::ok, false, K::none, false, false, {}},
+            {4, N, O::ok, false, K::none, false, false, {}},
+        });
+  check("vault/audit_remote_port_vault_pr12790.jsonl", {{1, N, O::ok, false, K::none, false, false, {}}});
+  check("vault/reconstructed/audit_shapes_reconstructed.jsonl",
+        {
+            {1, N, O::ok, false, K::none, false, false, {}},
+            {2, N, O::ok, false, K::none, true, false, {}},
+            {3, N, O::ok, false, K::none, false, false, {}},
+            {4, N, O::ok, false, K::none, false, false, {}},
+            {5, N, O::ok, true, K::none, false, false, {}},
+        });
+}
+
+TEST(AuditClassifier, PathlessAndUnknownTypeEntriesGetOnlyTheirOutcome) {
+  ClassifierOptions o;
+  o.watch = {{"everything", {"**"}}};
+  auto c = *Classifier::create(o);
+  auto kmip = entry("", "", "");
+  kmip.operation = "";
+  kmip.type_name = "kmip-request";
+  EXPECT_EQ(c.classify(kmip).watches, (std::vector<std::uint32_t>{}));  // "**" matches "" otherwise
+  EXPECT_EQ(c.classify(entry("secret/data/a", "u", "a")).watches, (std::vector<std::uint32_t>{0}));
+  // A type vaultwatch does not know is neither half: no root use, kind or watch, even on a path.
+  auto other = entry("sys/policy/ops", "root", "hmac-sha256:1");
+  const std::vector<std::string_view> root = {"root"};
+  other.policies = root;
+  other.type = AuditEvent::Type::other;
+  other.type_name = "example-event";
+  other.error = "1 error occurred:\n\t* permission denied\n\n";
+  auto got = c.classify(other);
+  EXPECT_EQ(got.skip, Skip::none);
+  EXPECT_EQ(got.outcome, O::permission_denied);
+  EXPECT_FALSE(got.root_token);
+  EXPECT_EQ(got.sensitive, K::none);
+  EXPECT_TRUE(got.watches.empty());
+  other.error = "";
+  other.type = AuditEvent::Type::request;
+  got = c.classify(other);
+  EXPECT_TRUE(got.root_token);
+  EXPECT_EQ(got.sensitive, K::policy_change);
+}
+
 }  // namespace
 }  // namespace vw::audit

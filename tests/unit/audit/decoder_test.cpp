@@ -35,7 +35,10 @@ struct Expect {
   bool response_error;
 };
 
-void check(const std::string& file, const std::vector<Expect>& table) {
+// Decodes the line of every row of `table` (which must cover the whole file) and hands the view
+// to `expect`.
+template <class Row, class Expectations>
+void for_each_row(const std::string& file, const std::vector<Row>& table, Expectations expect) {
   auto lines = fixture_lines(file);
   ASSERT_EQ(lines.size(), table.size()) << file << ": the table covers every line";
   Decoder d;
@@ -44,6 +47,12 @@ void check(const std::string& file, const std::vector<Expect>& table) {
     AuditEntryView v;
     auto err = d.decode(lines[static_cast<std::size_t>(x.line - 1)], v);
     ASSERT_FALSE(err) << to_string(*err);
+    expect(x, v);
+  }
+}
+
+void check(const std::string& file, const std::vector<Expect>& table) {
+  for_each_row(file, table, [](const Expect& x, const AuditEntryView& v) {
     EXPECT_EQ(v.time, *parse_rfc3339(x.time));
     EXPECT_EQ(v.type, x.type);
     EXPECT_EQ(v.operation, x.operation);
@@ -56,7 +65,7 @@ void check(const std::string& file, const std::vector<Expect>& table) {
     EXPECT_EQ(v.error, x.error);
     EXPECT_EQ(v.response_error, x.response_error);
     EXPECT_EQ(v.namespace_id, "root");
-  }
+  });
 }
 
 const char* denied = "1 error occurred:\n\t* permission denied\n\n";
@@ -212,14 +221,16 @@ TEST(AuditDecoder, RejectsMalformedLinesByReason) {
       {R"(["time","type"])", DecodeError::bad_json},
       {R"({"time":"2025-01-01T00:00:00Z","type":"request","request":{"operation":"read","path":"bad \q escape"}})", DecodeError::bad_json},
       {"{\"time\":\"2025-01-01T00:00:00Z\",\"type\":\"request\",\"request\":{\"operation\":\"read\",\"path\":\"\xff\xfe\"}}", DecodeError::bad_json},
-      {R"({"time":"2025-01-01T00:00:00Z","type":"request"})", DecodeError::missing_field},
+      // Only a JSON object without a `type` or a `time` is malformed (issue 16).
       {R"({"time":"2025-01-01T00:00:00Z","request":{"operation":"read","path":"a"}})", DecodeError::missing_field},
+      {R"({"time":"2025-01-01T00:00:00Z","type":"","request":{"operation":"read","path":"a"}})", DecodeError::missing_field},
+      {R"({"time":"2025-01-01T00:00:00Z","type":7,"request":{"operation":"read","path":"a"}})", DecodeError::missing_field},
+      {R"({"time":"2025-01-01T00:00:00Z","type":null})", DecodeError::missing_field},
       {R"({"type":"request","request":{"operation":"read","path":"a"}})", DecodeError::missing_field},
+      {R"({"type":"kmip-request","request":{"remote_address":"192.168.0.10:36776"}})", DecodeError::missing_field},
       {R"({"time":"yesterday","type":"request","request":{"operation":"read","path":"a"}})", DecodeError::missing_field},
-      {R"({"time":"2025-01-01T00:00:00Z","type":"event","request":{"operation":"read","path":"a"}})", DecodeError::missing_field},
-      {R"({"time":"2025-01-01T00:00:00Z","type":"request","request":{"path":"a"}})", DecodeError::missing_field},
-      {R"({"time":"2025-01-01T00:00:00Z","type":"request","request":"sys/health"})", DecodeError::missing_field},
       {R"({"time":1,"type":"request","request":{"operation":"read","path":"a"}})", DecodeError::missing_field},
+      {R"({"time":"","type":"request"})", DecodeError::missing_field},
       {"{}", DecodeError::missing_field},
   };
   Decoder d;
@@ -256,6 +267,118 @@ TEST(AuditDecoder, ViewsStayValidUntilTheNextDecodeAndMaterialiseReusesTheEvent)
     ASSERT_FALSE(d.decode(l, v));
     materialize(v, reused);
     EXPECT_EQ(reused, to_event(v));
+  }
+}
+
+// ---- issue 16: everything Vault writes is an entry ------------------------------------------
+
+struct Shape {
+  int line;  // 1-based
+  Type type;
+  const char* type_name;
+  const char* operation;
+  const char* path;
+  const char* remote_address;  // verbatim in the view
+  std::uint16_t remote_port;   // the view's request.remote_port
+  const char* client;          // client_endpoint(): the address without a port
+  std::uint16_t client_port;   // client_endpoint(): request.remote_port or the port in the address
+};
+
+void check_shapes(const std::string& file, const std::vector<Shape>& table) {
+  for_each_row(file, table, [](const Shape& x, const AuditEntryView& v) {
+    EXPECT_EQ(v.type, x.type);
+    EXPECT_EQ(v.type_name, x.type_name);
+    EXPECT_EQ(v.operation, x.operation);
+    EXPECT_EQ(v.path, x.path);
+    EXPECT_EQ(v.remote_address, x.remote_address);
+    EXPECT_EQ(v.remote_port, x.remote_port);
+    auto c = client_endpoint(v);
+    EXPECT_EQ(c.address, x.client);
+    EXPECT_EQ(c.port, x.client_port);
+    auto e = to_event(v);
+    EXPECT_EQ(e.type_name, x.type_name);
+    EXPECT_EQ(e.remote_address, x.client);
+    EXPECT_EQ(e.remote_port, x.client_port);
+  });
+}
+
+TEST(AuditDecoder, DecodesKmipEntriesWithoutPathOrOperation) {
+  // Elastic's Vault integration test log: Enterprise KMIP entries, port in remote_address.
+  check_shapes("vault/audit_kmip_elastic_integrations.jsonl",
+               {
+                   {1, Type::request, "kmip-request", "", "", "192.168.0.10:36776", 0, "192.168.0.10", 36776},
+                   {2, Type::response, "kmip-response", "", "", "192.168.0.10:36776", 0, "192.168.0.10", 36776},
+                   {3, Type::response, "kmip-response", "", "", "192.168.0.10:36776", 0, "192.168.0.10", 36776},
+                   {4, Type::response, "kmip-response", "", "", "[2001:db8::10]:36778", 0, "2001:db8::10", 36778},
+               });
+  auto d = decode_line(fixture_lines("vault/audit_kmip_elastic_integrations.jsonl")[0]);
+  ASSERT_FALSE(d.error);
+  EXPECT_EQ(d.event.namespace_id, "root");
+  EXPECT_FALSE(d.event.has_auth);
+  EXPECT_EQ(d.event.time, *parse_rfc3339("2026-05-20T13:49:00.313915809Z"));
+}
+
+TEST(AuditDecoder, ReadsRemotePortAndAcceptsTheNewestFields) {
+  check_shapes("vault/audit_remote_port_vault_pr12790.jsonl",
+               {{1, Type::response, "response", "update", "sys/audit/file", "127.0.0.1", 54798, "127.0.0.1", 54798}});
+  check_shapes("vault/reconstructed/audit_shapes_reconstructed.jsonl",
+               {
+                   {1, Type::request, "request", "read", "secret/data/billing/db", "::ffff:10.1.2.3", 51514, "::ffff:10.1.2.3", 51514},
+                   {2, Type::response, "response", "update", "auth/oidc/oidc/callback", "2001:db8:0:1::44", 443, "2001:db8:0:1::44", 443},
+                   {3, Type::request, "kmip-request", "", "", "[fe80::1%eth0]:5696", 0, "fe80::1%eth0", 5696},
+                   // A type this version does not know, and no request at all: kept.
+                   {4, Type::other, "example-event", "", "", "", 0, "", 0},
+                   // "remote_port":"8200" is mistyped: absent, like any mistyped field.
+                   {5, Type::request, "request", "list", "sys/policies/acl", "203.0.113.9", 0, "203.0.113.9", 0},
+               });
+  // The 1.17+ reconstructed lines carry remote_port too.
+  auto lines = fixture_lines("vault/reconstructed/audit_reconstructed_vault_1.17plus.jsonl");
+  AuditEntryView v;
+  Decoder d;
+  ASSERT_FALSE(d.decode(lines[1], v));
+  EXPECT_EQ(v.remote_port, 51514);
+  // policy_results, entity_created and mount_class are accepted, identity still read.
+  auto e = decode_line(fixture_lines("vault/reconstructed/audit_shapes_reconstructed.jsonl")[0]);
+  ASSERT_FALSE(e.error);
+  EXPECT_EQ(e.event.display_name, "approle");
+  EXPECT_EQ(e.event.policies, (std::vector<std::string>{"default", "billing-read"}));
+  EXPECT_EQ(e.event.mount_point, "secret/");
+}
+
+TEST(AuditDecoder, RemotePortValues) {
+  struct Case {
+    const char* value;
+    std::uint16_t port;
+  } cases[] = {{"54798", 54798}, {"1", 1},    {"65535", 65535}, {"65536", 0},    {"0", 0},
+               {"-1", 0},        {"1.5", 0},  {"1e3", 0},       {"\"8200\"", 0}, {"null", 0},
+               {"true", 0},      {"[1]", 0},  {"{}", 0},        {"18446744073709551616", 0}};
+  Decoder d;
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.value);
+    const std::string line = std::string(R"({"time":"2025-01-01T00:00:00Z","type":"request","request":{"remote_port":)") +
+                             c.value + R"(,"remote_address":"10.0.0.1"}})";
+    AuditEntryView v;
+    auto err = d.decode(line, v);
+    ASSERT_FALSE(err) << to_string(*err);
+    EXPECT_EQ(v.remote_port, c.port);
+  }
+}
+
+TEST(AuditDecoder, TypeNamesMapToTheirHalf) {
+  struct Case {
+    const char* name;
+    Type type;
+  } cases[] = {{"request", Type::request},       {"response", Type::response},
+               {"kmip-request", Type::request},  {"kmip-response", Type::response},
+               {"-request", Type::other},        {"requests", Type::other},
+               {"example-event", Type::other},   {"Request", Type::other}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(type_of(c.name), c.type);
+    auto d = decode_line(std::string(R"({"time":"2025-01-01T00:00:00Z","type":")") + c.name + "\"}");
+    ASSERT_FALSE(d.error);
+    EXPECT_EQ(d.event.type, c.type);
+    EXPECT_EQ(d.event.type_name, c.name);
   }
 }
 

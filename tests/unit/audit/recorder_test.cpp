@@ -137,7 +137,7 @@ TEST_F(AuditRecording, SkipsTheProbeAndIgnoredIdentitiesAndCountsBadLines) {
   feed(*p, R"({"time":"2025-03-04T10:00:00Z","type":"request","request":{"operation":"update","path":"sys/audit/test"}})");
   feed(*p, R"({"time":"2025-03-04T10:00:00Z","type":"request","auth":{"display_name":"ignored"},"request":{"operation":"read","path":"sys/metrics"}})");
   feed(*p, "garbage");
-  feed(*p, R"({"time":"2025-03-04T10:00:00Z","type":"request"})");
+  feed(*p, R"({"type":"request","request":{"operation":"read","path":"sys/metrics"}})");
   auto m = scrape();
   for (const auto& [k, v] : m) EXPECT_FALSE(k.starts_with("vaultwatch_audit_entries_total")) << k;
   EXPECT_EQ((m[R"(vaultwatch_audit_decode_errors_total{reason="bad_json"})"]), 1);
@@ -148,12 +148,51 @@ TEST_F(AuditRecording, SkipsTheProbeAndIgnoredIdentitiesAndCountsBadLines) {
 TEST_F(AuditRecording, NoSecretsInLabels) {
   auto p = make(100, {{"all", {"**"}}});
   std::istringstream in(test::read_fixture("vault/audit_docs_log_mdx.jsonl") +
-                        test::read_fixture("vault/reconstructed/audit_reconstructed_vault_1.17plus.jsonl"));
+                        test::read_fixture("vault/reconstructed/audit_reconstructed_vault_1.17plus.jsonl") +
+                        test::read_fixture("vault/audit_kmip_elastic_integrations.jsonl") +
+                        test::read_fixture("vault/reconstructed/audit_shapes_reconstructed.jsonl"));
   for (std::string l; std::getline(in, l);) feed(*p, l);
   const std::string text = metrics::render_text(families_);
   for (const char* bad : {"hmac-sha256", "127.0.0.1", "192.168.", "eaaa1d84", "oidc-user", "mitchellh",
-                          "secret/data/cli", "740e8209"})
+                          "secret/data/cli", "740e8209", "36776", "2001:db8", "fe80", "79311139933",
+                          "51514", "10.1.2.3"})
     EXPECT_EQ(text.find(bad), std::string::npos) << bad;
+}
+
+// Issue 16: KMIP entries used to be counted as missing_field bad lines and never reached rules.
+TEST_F(AuditRecording, CountsKmipEntriesWithVaultsTypeAndDeliversThem) {
+  auto p = make(100, {{"all", {"**"}}});
+  std::istringstream in(test::read_fixture("vault/audit_kmip_elastic_integrations.jsonl"));
+  for (std::string l; std::getline(in, l);) feed(*p, l);
+  auto m = scrape();
+  EXPECT_EQ((m[R"(vaultwatch_audit_entries_total{mount_point="",mount_type="",operation="",outcome="ok",type="kmip-request"})"]), 1);
+  EXPECT_EQ((m[R"(vaultwatch_audit_entries_total{mount_point="",mount_type="",operation="",outcome="ok",type="kmip-response"})"]), 3);
+  EXPECT_EQ((m[R"(vaultwatch_audit_decode_errors_total{reason="missing_field"})"]), 0);
+  for (const auto& [k, v] : m) EXPECT_FALSE(k.starts_with("vaultwatch_audit_watched_path_requests_total")) << k;
+  ASSERT_EQ(events_.size(), 4u);
+  EXPECT_EQ(events_[0].type, AuditEvent::Type::request);
+  EXPECT_EQ(events_[0].type_name, "kmip-request");
+  EXPECT_EQ(events_[0].remote_address, "192.168.0.10");  // the client; the port is apart
+  EXPECT_EQ(events_[0].remote_port, 36776);
+  EXPECT_EQ(events_[3].remote_address, "2001:db8::10");
+  EXPECT_EQ(events_[3].remote_port, 36778);
+  EXPECT_EQ(m["vaultwatch_audit_last_entry_timestamp_seconds"], 1779285060.1);
+}
+
+TEST_F(AuditRecording, CapsTheTypeLabelKeepingRequestAndResponse) {
+  auto p = make();
+  for (int i = 0; i < 30; ++i)
+    feed(*p, R"({"time":"2025-03-04T10:00:00Z","type":"t)" + std::to_string(i) + R"("})");
+  feed(*p, line("request", "read", "secret/data/a", "secret/", "kv"));
+  feed(*p, line("response", "read", "secret/data/a", "secret/", "kv"));
+  auto m = scrape();
+  const std::size_t admitted = AuditMetrics::entry_type_label_limit - 2;  // request, response first
+  EXPECT_EQ((m[R"(vaultwatch_audit_entries_total{mount_point="",mount_type="",operation="",outcome="ok",type="t0"})"]), 1);
+  EXPECT_EQ((m[R"(vaultwatch_audit_entries_total{mount_point="",mount_type="",operation="",outcome="ok",type="other"})"]),
+            static_cast<double>(30 - admitted));
+  EXPECT_EQ((m[R"(vaultwatch_audit_entries_total{mount_point="secret/",mount_type="kv",operation="read",outcome="ok",type="request"})"]), 1);
+  EXPECT_EQ((m[R"(vaultwatch_audit_entries_total{mount_point="secret/",mount_type="kv",operation="read",outcome="ok",type="response"})"]), 1);
+  EXPECT_EQ(events_.size(), 32u);
 }
 
 }  // namespace

@@ -88,7 +88,7 @@ TEST(Format, TerminalSafeNeutralisesControls) {
 TEST(Format, JsonRowHidesHmacUnlessAsked) {
   auto out = render(Format::json, false, {line});
   EXPECT_EQ(out,
-            R"j({"time":"2026-11-28T10:00:00.153356Z","type":"request","operation":"read","path":"secret/data/a,\"b\"","display_name":"userpass-alice","entity_id":"e-1","policies":["default","ops"],"remote_address":"10.1.2.3","error":"1 error occurred:\n\t* permission denied\n\n","request_id":"r1","mount_point":"secret/","mount_type":"","namespace":"","token_type":"","metadata":{"username":"alice","x":"(hmac)"}})j"
+            R"j({"time":"2026-11-28T10:00:00.153356Z","type":"request","operation":"read","path":"secret/data/a,\"b\"","display_name":"userpass-alice","entity_id":"e-1","policies":["default","ops"],"remote_address":"10.1.2.3","remote_port":null,"error":"1 error occurred:\n\t* permission denied\n\n","request_id":"r1","mount_point":"secret/","mount_type":"","namespace":"","token_type":"","metadata":{"username":"alice","x":"(hmac)"}})j"
             "\n");
   auto shown = render(Format::json, true, {line});
   EXPECT_NE(shown.find(R"("x":"hmac-sha256:m")"), std::string::npos);
@@ -173,6 +173,30 @@ TEST(Format, TableWidthsComeFromTheSample) {
   w->row(v, out);
   EXPECT_GT(out.size(), before);
   w->finish(out);
+}
+
+// Issue 16: KMIP entries show Vault's type and "-" for what they lack; the client address is
+// shown without the port it carried, which JSON gives as remote_port (as it does
+// request.remote_port).
+TEST(Format, KmipAndRemotePortRows) {
+  const std::string kmip =
+      R"({"request":{"data":{"kmip_request":{}},"namespace":{"id":"root"},"remote_address":"[2001:db8::10]:36778"},"time":"2026-11-28T10:00:05Z","type":"kmip-request"})";
+  const std::string http =
+      R"({"request":{"operation":"read","path":"a","remote_address":"10.20.30.41","remote_port":51514},"time":"2026-11-28T10:00:06Z","type":"request"})";
+  EXPECT_EQ(render(Format::table, false, {kmip, http}),
+            "TIME                  TYPE          OPERATION  PATH  DISPLAY_NAME  ENTITY_ID  POLICIES  "
+            "REMOTE_ADDRESS  ERROR\n"
+            "2026-11-28T10:00:05Z  kmip-request  -          -     -             -          -         "
+            "2001:db8::10    -\n"
+            "2026-11-28T10:00:06Z  request       read       a     -             -          -         "
+            "10.20.30.41     -\n");
+  EXPECT_EQ(render(Format::json, false, {kmip, http}),
+            R"({"time":"2026-11-28T10:00:05Z","type":"kmip-request","operation":"","path":"","display_name":"","entity_id":"","policies":[],"remote_address":"2001:db8::10","remote_port":36778,"error":"","request_id":"","mount_point":"","mount_type":"","namespace":"","token_type":"","metadata":{}})"
+            "\n"
+            R"({"time":"2026-11-28T10:00:06Z","type":"request","operation":"read","path":"a","display_name":"","entity_id":"","policies":[],"remote_address":"10.20.30.41","remote_port":51514,"error":"","request_id":"","mount_point":"","mount_type":"","namespace":"","token_type":"","metadata":{}})"
+            "\n");
+  auto csv = render(Format::csv, false, {kmip});
+  EXPECT_NE(csv.find("\n2026-11-28T10:00:05Z,kmip-request,,,,,,2001:db8::10,,,,\n"), std::string::npos) << csv;
 }
 
 }  // namespace

@@ -44,8 +44,8 @@ TEST(Stats, CountsEntriesAndRequestOnlyFacts) {
             "boom"),
   });
   EXPECT_EQ(s.entries(), 5u);
-  EXPECT_EQ(s.by_type(AuditEvent::Type::request), 4u);
-  EXPECT_EQ(s.by_type(AuditEvent::Type::response), 1u);
+  EXPECT_EQ(s.by_type("request"), 4u);
+  EXPECT_EQ(s.by_type("response"), 1u);
   EXPECT_EQ(s.by_outcome(audit::Outcome::ok), 3u);
   EXPECT_EQ(s.by_outcome(audit::Outcome::permission_denied), 1u);
   EXPECT_EQ(s.by_outcome(audit::Outcome::error), 1u);
@@ -82,6 +82,32 @@ TEST(Stats, RendersTableAndJson) {
   std::string e;
   empty.render_json(e, 10);
   EXPECT_NE(e.find(R"("first":null)"), std::string::npos);
+}
+
+// Issue 16: KMIP entries are counted under Vault's type, with "(none)" for what they lack.
+TEST(Stats, CountsKmipEntriesUnderVaultsType) {
+  const std::string kmip_req =
+      R"({"request":{"data":{"kmip_request":{}},"namespace":{"id":"root"},"remote_address":"192.168.0.10:36776"},"time":"2026-11-28T10:00:05Z","type":"kmip-request"})";
+  const std::string kmip_resp =
+      R"({"request":{"namespace":{"id":"root"},"remote_address":"192.168.0.10:36776"},"response":{"data":{"kmip_response":{}}},"time":"2026-11-28T10:00:06Z","type":"kmip-response"})";
+  auto s = run({entry("2026-11-28T10:00:02Z", "request", "read", "secret/data/a", "secret/", app), kmip_req,
+                kmip_resp, kmip_resp});
+  EXPECT_EQ(s.entries(), 4u);
+  EXPECT_EQ(s.by_type("request"), 1u);
+  EXPECT_EQ(s.by_type("kmip-request"), 1u);
+  EXPECT_EQ(s.by_type("kmip-response"), 2u);
+  EXPECT_EQ(s.count("operation", "(none)"), 3u);
+  EXPECT_EQ(s.count("mount", "(none)"), 3u);
+  EXPECT_EQ(s.count("identity", "(no auth)"), 3u);
+  std::string table, json;
+  s.render_table(table, 10);
+  s.render_json(json, 10);
+  EXPECT_NE(table.find("BY TYPE\n  request       "), std::string::npos) << table;
+  EXPECT_NE(table.find("\n  kmip-response "), std::string::npos) << table;
+  EXPECT_NE(json.find(R"("type":{"request":1,"response":0,"kmip-response":2,"kmip-request":1})"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"j("operation":{"(none)":3,"read":1})j"), std::string::npos) << json;
 }
 
 }  // namespace
