@@ -8,6 +8,7 @@
 // valid until the next decode() on the same Decoder. Counting and classification work on the
 // view; only the sink (rules, later `audit search`) gets a materialised AuditEvent, and even that
 // reuses its capacity from line to line (materialize()).
+#include <cstdint>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -41,6 +42,10 @@ struct AuditEntryView {
   // response.data.error is present: Vault answered with an error body (logical.ErrorResponse),
   // e.g. a wrong password on a login, which some versions log without a top-level `error`.
   bool response_error = false;
+  // The KV v2 version number a response carries: response.data.version (the version a write
+  // created) or response.data.metadata.version (the version a read served); -1 when absent.
+  // Numbers are not HMAC'd, so this is readable in every audit configuration (rotation tracking).
+  std::int64_t kv_version = -1;
 };
 
 /// Copies the view into `out`, reusing the capacity `out` already has (its strings, its policy
