@@ -41,9 +41,8 @@ STD=$(bench_log "$SIZE_MB")
 measure() {
   local best_wall="" best_cpu=""
   for _ in $(seq "$REPS"); do
-    local out
-    out=$( { /usr/bin/time -f "%e %U %S" "$@" > /dev/null 2> "$WORK/err"; } 2>&1 | tail -1)
-    read -r w u s <<< "$out"
+    /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@" > /dev/null 2> "$WORK/err"
+    read -r w u s < "$WORK/time"
     local c
     c=$(python3 -c "print($u + $s)")
     if [[ -z $best_wall ]] || python3 -c "import sys; sys.exit(0 if $w < $best_wall else 1)"; then
