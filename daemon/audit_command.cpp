@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "daemon/cli.hpp"
+#include "daemon/rotation_command.hpp"
 
 namespace vw::daemon {
 
@@ -71,8 +72,8 @@ summary, not fatal), 2 usage error, 1 an input could not be read (the others are
 AuditCommand parse_audit_args(const std::vector<std::string>& args) {
   AuditCommand c;
   if (args.empty() || (args[0] != "search" && args[0] != "stats")) {
-    c.error = args.empty() ? "audit: missing command (search or stats)"
-                           : "audit: unknown command \"" + args[0] + "\" (search or stats)";
+    c.error = args.empty() ? "audit: missing command (search, stats or rotation)"
+                           : "audit: unknown command \"" + args[0] + "\" (search, stats or rotation)";
     return c;
   }
   auto& o = c.options;
@@ -108,24 +109,10 @@ AuditCommand parse_audit_args(const std::vector<std::string>& args) {
     if (a == "--no-progress") { o.progress = false; continue; }
     bool matched = false;
     for (const auto& vf : value_flags) {
-      const std::string name = vf.name;
-      std::optional<std::string> value;
-      if (a == name) {
-        if (i + 1 >= args.size()) {
-          c.error = "flag " + name + " needs a value";
-          return c;
-        }
-        value = args[++i];
-      } else if (a.starts_with(name + "=")) {
-        value = a.substr(name.size() + 1);
-      } else {
-        continue;
-      }
+      auto value = flag_value(args, i, vf.name, c.error);
+      if (!c.error.empty()) return c;
+      if (!value) continue;
       matched = true;
-      if (value->empty()) {
-        c.error = "flag " + name + " needs a non-empty value";
-        return c;
-      }
       if (vf.many) vf.many->push_back(*value);
       else *vf.one = *value;
       break;
@@ -152,6 +139,7 @@ AuditCommand parse_audit_args(const std::vector<std::string>& args) {
 }
 
 int run_audit_command(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "rotation") return run_rotation_command(args);
   auto cmd = parse_audit_args(args);
   const Mode mode = cmd.options.mode;
   if (cmd.help) {

@@ -53,6 +53,7 @@ std::string usage() {
   return R"(usage: vaultwatch [flags]
        vaultwatch audit search [filters] FILE...
        vaultwatch audit stats FILE...
+       vaultwatch audit rotation [--path=GLOB] [--deadline=D] FILE...
 
 Watches a HashiCorp Vault node: health, leader, telemetry and the audit log; serves Prometheus
 metrics and sends alerts to Alertmanager and webhooks.
@@ -72,6 +73,28 @@ Flags:
 
 Exit codes: 0 clean stop, 2 usage error, 78 configuration error, 1 anything else.
 )";
+}
+
+std::optional<std::string> flag_value(const std::vector<std::string>& args, std::size_t& i,
+                                      const std::string& name, std::string& error) {
+  const std::string& a = args[i];
+  std::optional<std::string> value;
+  if (a == name) {
+    if (i + 1 >= args.size()) {
+      error = "flag " + name + " needs a value";
+      return std::nullopt;
+    }
+    value = args[++i];
+  } else if (a.starts_with(name + "=")) {
+    value = a.substr(name.size() + 1);
+  } else {
+    return std::nullopt;
+  }
+  if (value->empty()) {
+    error = "flag " + name + " needs a non-empty value";
+    return std::nullopt;
+  }
+  return value;
 }
 
 ParsedArgs parse_args(const std::vector<std::string>& args) {

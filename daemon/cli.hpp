@@ -46,6 +46,12 @@ std::string usage_error(const std::string& error, const std::string& help_comman
 /// meant to be reproducible, and a user@host says nothing about the binary).
 std::string version_info();
 
+/// A subcommand flag with a value at args[i], spelt "--name VALUE" or "--name=VALUE": nullopt
+/// when args[i] is not that flag; else its value (with `i` moved past a separate value), or
+/// nullopt and `error` set when the value is missing or empty.
+std::optional<std::string> flag_value(const std::vector<std::string>& args, std::size_t& i,
+                                      const std::string& name, std::string& error);
+
 inline constexpr const char* default_config_path = "/etc/vaultwatch/vaultwatch.yaml";
 
 /// Exit codes (SPEC §1; 78 is EX_CONFIG from sysexits.h).

@@ -40,6 +40,12 @@ error_code opt_port(od::value& v, std::uint16_t& out) {
   return simdjson::SUCCESS;
 }
 
+// A version number: only a non-negative integer counts (a string, e.g. an HMAC'd one, does not).
+void read_version(od::value v, std::int64_t& out) {
+  std::int64_t n = 0;
+  if (v.get_int64().get(n) == simdjson::SUCCESS && n >= 0) out = n;
+}
+
 }  // namespace
 
 struct Decoder::Impl {
@@ -58,7 +64,8 @@ struct Decoder::Impl {
 };
 
 error_code Decoder::Impl::read_response(od::value v, AuditEntryView& out) {
-  // Only whether response.data has an "error" key; everything else is skipped unread.
+  // Only whether response.data has an "error" key and the KV v2 version number
+  // (data.version, data.metadata.version); everything else is skipped unread.
   od::object o;
   if (auto e = v.get_object().get(o)) return e == simdjson::INCORRECT_TYPE ? simdjson::SUCCESS : e;
   for (auto fr : o) {
@@ -70,7 +77,18 @@ error_code Decoder::Impl::read_response(od::value v, AuditEntryView& out) {
     for (auto dr : d) {
       od::field df;
       if (auto e = std::move(dr).get(df)) return e;
-      if (df.key() == "error") out.response_error = true;
+      auto dk = df.key();
+      if (dk == "error") out.response_error = true;
+      else if (dk == "version") read_version(df.value(), out.kv_version);
+      else if (dk == "metadata") {
+        od::object m;
+        if (df.value().get_object().get(m)) continue;  // null or not an object: no version
+        for (auto mr : m) {
+          od::field mf;
+          if (auto e = std::move(mr).get(mf)) return e;
+          if (mf.key() == "version") read_version(mf.value(), out.kv_version);
+        }
+      }
     }
   }
   return simdjson::SUCCESS;

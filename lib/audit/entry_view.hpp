@@ -44,6 +44,10 @@ struct AuditEntryView {
   // response.data.error is present: Vault answered with an error body (logical.ErrorResponse),
   // e.g. a wrong password on a login, which some versions log without a top-level `error`.
   bool response_error = false;
+  // The KV v2 version number a response carries: response.data.version (the version a write
+  // created) or response.data.metadata.version (the version a read served); -1 when absent.
+  // Numbers are not HMAC'd, so this is readable in every audit configuration (rotation tracking).
+  std::int64_t kv_version = -1;
 };
 
 /// The entry's client address without a port, and its port: request.remote_port, or the port

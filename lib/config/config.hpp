@@ -69,6 +69,16 @@ struct AuditConfig {
   bool operator==(const AuditConfig&) const = default;
 };
 
+/// `rotation:` (issue 13): which KV v2 secrets' rotations are followed to their consumers.
+struct RotationConfig {
+  std::vector<std::string> secrets;  // KV v2 data path globs (namespace-relative); empty = off
+  Duration consumer_window = 7 * 24h;
+  Duration deadline = 15min;
+  std::vector<std::string> consumer_key = {"entity_id", "display_name"};
+  std::size_t max_tracked = 100000;
+  bool operator==(const RotationConfig&) const = default;
+};
+
 struct AlertmanagerConfig {
   std::string url;
   Duration timeout = 10s;
@@ -118,6 +128,7 @@ struct Config {
   std::string source;  // the file it was loaded from, "" for built-in defaults
   VaultConfig vault;
   AuditConfig audit;
+  RotationConfig rotation;
   std::vector<std::string> rules_files = {"/etc/vaultwatch/rules.d/*.yaml"};
   /// The rule set in force (SPEC §5): inline `rules:` plus every file `rules_files` matched, or
   /// the built-in set (config/rules.yaml, compiled in) when neither gives anything.

@@ -146,7 +146,37 @@ void read_audit(MapReader& r, AuditConfig& a) {
   });
 }
 
+void read_rotation(MapReader& r, RotationConfig& c) {
+  auto& ctx = r.ctx();
+  if (r.str_list("secrets", c.secrets)) {
+    auto n = r.node("secrets");
+    for (std::size_t i = 0; i < c.secrets.size(); ++i) {
+      const auto at = n.IsSequence() ? n[i] : n;
+      const auto path = r.path_of("secrets") + "[" + std::to_string(i) + "]";
+      const std::string& g = c.secrets[i];
+      if (auto compiled = Glob::compile(g); !compiled) ctx.error(at, path, compiled.error().message);
+      // The KV v2 API path (secret/app/db) never appears in the audit log: the data path does.
+      else if (g.find("data/") == std::string::npos && !g.starts_with("*"))
+        ctx.error(at, path, "must be a KV v2 data path as Vault logs it, e.g. secret/data/app/** (got \"" + g + "\")");
+    }
+  }
+  if (r.duration("consumer_window", c.consumer_window)) positive(ctx, r, "consumer_window", c.consumer_window);
+  if (r.duration("deadline", c.deadline)) positive(ctx, r, "deadline", c.deadline);
+  if (r.str_list("consumer_key", c.consumer_key)) {
+    auto n = r.node("consumer_key");
+    if (c.consumer_key.empty()) ctx.error(n, r.path_of("consumer_key"), "needs at least one of entity_id, display_name, remote_address");
+    for (std::size_t i = 0; i < c.consumer_key.size(); ++i) {
+      const auto& k = c.consumer_key[i];
+      if (k != "entity_id" && k != "display_name" && k != "remote_address")
+        ctx.error(n.IsSequence() ? n[i] : n, r.path_of("consumer_key") + "[" + std::to_string(i) + "]",
+                  "must be entity_id, display_name or remote_address, got \"" + k + "\"");
+    }
+  }
+  r.count("max_tracked", c.max_tracked, 1, 10'000'000);
+}
+
 void read_receiver_tls(MapReader& t, TlsClientConfig& tls) {
+
   t.str("ca_file", tls.ca_file);
   t.str("cert_file", tls.cert_file);
   t.str("key_file", tls.key_file);
@@ -317,6 +347,7 @@ LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvL
     auto& c = out.config;
     top.map("vault", [&](MapReader& r) { read_vault(r, c.vault); });
     top.map("audit", [&](MapReader& r) { read_audit(r, c.audit); });
+    top.map("rotation", [&](MapReader& r) { read_rotation(r, c.rotation); });
     top.str_list("rules_files", c.rules_files);
     top.map("notify", [&](MapReader& r) { read_notify(r, c.notify); });
     top.map("server", [&](MapReader& r) { read_server(r, c.server); });
