@@ -303,9 +303,13 @@ result<std::unique_ptr<audit::AuditPipeline>> App::make_audit(const config::Conf
   o.classifier.ignore_accessors = a.ignore_accessors;
   for (const auto& w : a.watch) o.classifier.watch.push_back({w.name, w.paths});
   o.mount_label_limit = a.mount_label_limit;
+  o.tailer.reopen_grace = a.reopen_grace;
+  o.disk.window = a.disk_forecast_window;
   auto p = audit::AuditPipeline::create(ioc_.get_executor(), std::move(o), telemetry_.audit(),
                                         logging_.get("audit"),
-                                        [this](const AuditEvent& e) { on_audit_event(e); });
+                                        [this](const AuditEvent& e) { on_audit_event(e); },
+                                        // README: every line is activity for audit_silent.
+                                        [this] { if (rules_) rules_->on_audit_activity(); });
   if (!p) return make_error("audit: " + p.error().message);
   return std::move(*p);
 }

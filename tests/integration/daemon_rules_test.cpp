@@ -161,7 +161,7 @@ TEST_F(DaemonRules, MetricRulesReadOurOwnFamilies) {
 TEST_F(DaemonRules, BuiltInRulesAreTheDefault) {
   auto d = Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path(), "[]")});
   ASSERT_TRUE(d);
-  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=21", default_deadline));
+  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=24", default_deadline));
   auto m = d->scrape();
   for (const char* name : {"VaultSealed", "VaultRootTokenUsed", "VaultAuditLogSilent",
                            "VaultMonitorTokenExpiring"})
