@@ -508,12 +508,20 @@ void Tailer::reconcile() {
 
   // Close rotated files that are done: read to their end and idle for the grace period (or
   // retired). Not while the new file has no data: Vault may not have reopened, and whatever it
-  // still writes to the old file must be read.
+  // still writes to the old file must be read -- except a deleted file nobody wrote to since
+  // the rotation, whose disk space our descriptor alone would hold (an audit device disabled
+  // and its file removed).
   const bool reopened = check_reopen();
+  auto keep_for_writer = [&](const File& f) {
+    if (reopened) return false;
+    if (f.last_data > f.rotated_at) return true;
+    struct stat fs_st {};
+    return ::fstat(f.fd, &fs_st) == 0 && fs_st.st_nlink > 0;
+  };
   const auto now = std::chrono::steady_clock::now();
   for (auto it = rotated_.begin(); it != rotated_.end();) {
     File& f = **it;
-    if (f.caught_up && (f.retire || (reopened && now - f.last_data >= opts_.rotate_grace))) {
+    if (f.caught_up && (f.retire || (now - f.last_data >= opts_.rotate_grace && !keep_for_writer(f)))) {
       close_file(f);
       it = rotated_.erase(it);
     } else {
