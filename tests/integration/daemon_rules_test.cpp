@@ -209,7 +209,7 @@ TEST(DaemonRulesCli, CheckConfigPassesOnTheShippedRulesFile) {
   write_file(dir / "c.yaml", "rules_files: [\"" VW_SOURCE_DIR "/config/rules.yaml\"]\n");
   auto r = vaultwatch({"--check-config", "--config.file=" + (dir / "c.yaml").string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("configuration is valid (21 alert rules from " VW_SOURCE_DIR
+  EXPECT_THAT(r.output, HasSubstr("configuration is valid (24 alert rules from " VW_SOURCE_DIR
                                   "/config/rules.yaml)"));
 }
 
