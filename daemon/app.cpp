@@ -130,7 +130,9 @@ result<std::unique_ptr<audit::AuditPipeline>> App::make_audit(const config::Conf
   }
   auto p = audit::AuditPipeline::create(ioc_.get_executor(), audit_pipeline_options(c), metrics_.audit,
                                         logging_.get("audit"),
-                                        [this](const AuditEvent& e) { on_audit_event(e); });
+                                        [this](const AuditEvent& e) { on_audit_event(e); },
+                                        // README: every line is activity for audit_silent.
+                                        [this] { if (rules_) rules_->on_audit_activity(); });
   if (!p) return make_error("audit: " + p.error().message);
   return std::move(*p);
 }

@@ -60,6 +60,8 @@ audit::AuditPipelineOptions audit_pipeline_options(const config::Config& c) {
   o.classifier.ignore_accessors = a.ignore_accessors;
   for (const auto& w : a.watch) o.classifier.watch.push_back({w.name, w.paths});
   o.mount_label_limit = a.mount_label_limit;
+  o.tailer.reopen_grace = a.reopen_grace;
+  o.disk.window = a.disk_forecast_window;
   return o;
 }
 

@@ -166,6 +166,17 @@ AuditMetrics build_audit_metrics(std::vector<std::shared_ptr<prometheus::Collect
               "Failed attempts to open the audit log that exists (permission denied, not a "
               "regular file); retried every second.")
           .Add({}),
+      gauge("vaultwatch_audit_filesystem_avail_bytes",
+            "Bytes an unprivileged writer may still use on the audit log's file system."),
+      gauge("vaultwatch_audit_filesystem_size_bytes", "Size of the audit log's file system."),
+      gauge("vaultwatch_audit_filesystem_avail_ratio",
+            "Available bytes / size of the audit log's file system (0..1)."),
+      gauge("vaultwatch_audit_filesystem_seconds_to_full",
+            "Seconds until the audit log's file system is full at the current rate (linear fit "
+            "over audit.disk_forecast_window); +Inf while free space is not shrinking."),
+      gauge("vaultwatch_audit_writer_on_rotated_file",
+            "1 while Vault still writes to a rotated-away audit log and the file at audit.path "
+            "stays absent or empty beyond audit.reopen_grace (send SIGHUP)."),
   };
   for (const char* reason : {"bad_json", "too_long", "missing_field"})
     m.decode_errors.Add({{"reason", reason}});

@@ -65,6 +65,12 @@ struct AuditMetrics {
   metrics::GaugeFamily& file_info;          // ..._file_info{path,inode}
   prometheus::Counter& checkpoint_failures;                  // ..._checkpoint_write_failures_total
   prometheus::Counter& open_failures;                        // ..._open_failures_total
+  // Audit device health (issue 15); series present only while the tailer / disk monitor runs.
+  metrics::GaugeFamily& fs_avail;            // vaultwatch_audit_filesystem_avail_bytes
+  metrics::GaugeFamily& fs_size;             // ..._filesystem_size_bytes
+  metrics::GaugeFamily& fs_avail_ratio;      // ..._filesystem_avail_ratio
+  metrics::GaugeFamily& fs_seconds_to_full;  // ..._filesystem_seconds_to_full
+  metrics::GaugeFamily& writer_on_rotated;   // vaultwatch_audit_writer_on_rotated_file
 
   // Caps shared by every recorder built over these families (a reload builds a new recorder;
   // the series it created before are still there, so the caps must outlive it).

@@ -20,22 +20,26 @@ result<std::unique_ptr<AuditPipeline>> AuditPipeline::create(net::any_io_executo
                                                              AuditPipelineOptions opts,
                                                              AuditMetrics& m,
                                                              std::shared_ptr<spdlog::logger> log,
-                                                             Sink sink) {
+                                                             Sink sink, Activity activity) {
   auto classifier = Classifier::create(opts.classifier);
   if (!classifier) return classifier.error();
   auto tailer_opts = opts.tailer;
+  auto disk_opts = opts.disk;
+  if (disk_opts.path.empty()) disk_opts.path = tailer_opts.path;
   std::unique_ptr<AuditPipeline> p(
-      new AuditPipeline(std::move(opts), std::move(*classifier), m, log, std::move(sink)));
+      new AuditPipeline(std::move(opts), std::move(*classifier), m, log, std::move(sink), std::move(activity)));
   p->tailer_ = std::make_unique<Tailer>(ex, std::move(tailer_opts), m, std::move(log),
                                         [raw = p.get()](std::string_view line) { raw->on_line(line); });
+  p->disk_ = std::make_unique<DiskMonitor>(ex, std::move(disk_opts), m, p->log_);
   return p;
 }
 
 AuditPipeline::AuditPipeline(AuditPipelineOptions opts, Classifier classifier, AuditMetrics& m,
-                             std::shared_ptr<spdlog::logger> log, Sink sink)
+                             std::shared_ptr<spdlog::logger> log, Sink sink, Activity activity)
     : m_(m),
       log_(std::move(log)),
       sink_(std::move(sink)),
+      activity_(std::move(activity)),
       decoder_(std::move(opts.prefix)),
       classifier_(std::move(classifier)),
       recorder_(m, opts.mount_label_limit, watch_names(classifier_)) {
@@ -45,10 +49,14 @@ AuditPipeline::AuditPipeline(AuditPipelineOptions opts, Classifier classifier, A
 
 AuditPipeline::~AuditPipeline() { stop(); }
 
-void AuditPipeline::start() { tailer_->start(); }
+void AuditPipeline::start() {
+  tailer_->start();
+  disk_->start();
+}
 
 void AuditPipeline::stop() {
   if (tailer_) tailer_->stop();
+  if (disk_) disk_->stop();
 }
 
 void AuditPipeline::on_line(std::string_view line) {
@@ -57,10 +65,14 @@ void AuditPipeline::on_line(std::string_view line) {
     // Never the line itself above debug: it carries HMACs and identities.
     if (log_->should_log(spdlog::level::debug))
       log_->debug("audit line rejected: reason={} bytes={}", to_string(*err), line.size());
+    if (activity_) activity_();
     return;
   }
   classifier_.classify(view_, class_);
-  if (class_.skip != Skip::none) return;
+  if (class_.skip != Skip::none) {
+    if (activity_) activity_();
+    return;
+  }
   recorder_.record(view_, class_);
   if (sink_) {
     materialize(view_, event_);

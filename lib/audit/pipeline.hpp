@@ -1,8 +1,10 @@
 #pragma once
 // The audit component the daemon runs: Tailer -> Decoder -> Classifier -> AuditRecorder, and
 // every entry that is not skipped handed to a sink as an AuditEvent (the rules engine's input).
+// Every other line (undecodable, the test probe, an ignored identity) goes to the activity
+// callback instead: the log is alive even when nothing in it is for the rules.
 //
-// Owns the tailer, decoder, classifier and recorder; the metrics families belong to telemetry.
+// Owns the tailer, decoder, classifier, recorder and the disk monitor of the log's file system; the metrics families belong to telemetry.
 // io thread only. start()/stop() like every component; stop() saves the checkpoint.
 #include <functional>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "audit/audit_metrics.hpp"
 #include "audit/classifier.hpp"
 #include "audit/decoder.hpp"
+#include "audit/disk_monitor.hpp"
 #include "audit/tailer.hpp"
 #include "core/audit_event.hpp"
 #include "core/result.hpp"
@@ -25,6 +28,7 @@ namespace vw::audit {
 
 struct AuditPipelineOptions {
   TailerOptions tailer;
+  DiskMonitorOptions disk;  // disk.path "" = tailer.path
   std::string prefix;
   ClassifierOptions classifier;
   std::size_t mount_label_limit = 100;
@@ -42,12 +46,14 @@ using AuditStatus = TailerStatus;
 class AuditPipeline {
  public:
   using Sink = std::function<void(const AuditEvent&)>;
+  /// A line that did not reach the sink (the sink's events are activity too).
+  using Activity = std::function<void()>;
 
   /// Fails only when a watch glob does not compile (config validation rejects those first).
   static result<std::unique_ptr<AuditPipeline>> create(net::any_io_executor ex,
                                                         AuditPipelineOptions opts, AuditMetrics& m,
                                                         std::shared_ptr<spdlog::logger> log,
-                                                        Sink sink);
+                                                        Sink sink, Activity activity = {});
   ~AuditPipeline();
 
   void start();
@@ -60,15 +66,17 @@ class AuditPipeline {
 
  private:
   AuditPipeline(AuditPipelineOptions opts, Classifier classifier, AuditMetrics& m,
-                std::shared_ptr<spdlog::logger> log, Sink sink);
+                std::shared_ptr<spdlog::logger> log, Sink sink, Activity activity);
 
   AuditMetrics& m_;
   std::shared_ptr<spdlog::logger> log_;
   Sink sink_;
+  Activity activity_;
   Decoder decoder_;
   Classifier classifier_;
   AuditRecorder recorder_;
   std::unique_ptr<Tailer> tailer_;
+  std::unique_ptr<DiskMonitor> disk_;
   AuditEntryView view_;
   Classification class_;
   AuditEvent event_;  // reused: materialize() keeps its buffers from line to line

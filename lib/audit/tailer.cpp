@@ -73,6 +73,8 @@ void Tailer::start() {
   } else {
     inotify_.assign(fd);
   }
+  writer_on_rotated_ = &m_.writer_on_rotated.Add({});
+  writer_on_rotated_->Set(0);
   ensure_dir_watch();
   initial_open();
   if (inotify_.is_open()) read_events();
@@ -103,6 +105,10 @@ void Tailer::stop() {
   if (file_info_) {
     m_.file_info.Remove(file_info_);
     file_info_ = nullptr;
+  }
+  if (writer_on_rotated_) {
+    m_.writer_on_rotated.Remove(writer_on_rotated_);
+    writer_on_rotated_ = nullptr;
   }
 }
 
@@ -142,7 +148,7 @@ std::unique_ptr<Tailer::File> Tailer::open_file(const std::string& path, bool qu
   f->dev = st.st_dev;
   f->ino = st.st_ino;
   f->size = static_cast<std::uint64_t>(st.st_size);
-  f->want = opts_.read_chunk_bytes;
+  f->split.want = opts_.read_chunk_bytes;
   f->last_data = std::chrono::steady_clock::now();
   if (watch) watch_file(*f);
   return f;
@@ -191,20 +197,14 @@ bool Tailer::head_unchanged(File& f) {
 }
 
 std::uint64_t Tailer::start_offset_at_end(File& f) {
-  // Start after the last complete line, so a line being written right now is read whole.
   const std::uint64_t size = f.size;
   const std::uint64_t span = std::min<std::uint64_t>(size, 64 * 1024);
-  if (span == 0) return 0;
   std::string tail(span, '\0');
-  ssize_t r = pread_full(f.fd, tail.data(), span, size - span);
-  if (r == static_cast<ssize_t>(span)) {
-    auto nl = tail.rfind('\n');
-    if (nl != std::string::npos) return size - span + nl + 1;
-  }
-  // No newline in the last 64 KiB: skip what is left of that line without counting it.
-  f.skipping = true;
-  f.skip_silently = true;
-  return size;
+  ssize_t r = span ? pread_full(f.fd, tail.data(), span, size - span) : 0;
+  if (r != static_cast<ssize_t>(span)) tail.clear();  // unreadable: skip to the next line
+  const auto at = start_at_end(tail, size);
+  f.split.skipping = f.split.skip_silently = at.skip_rest_of_line;
+  return at.offset;
 }
 
 std::optional<Checkpoint> Tailer::checkpoint() const {
@@ -276,12 +276,11 @@ std::unique_ptr<Tailer::File> Tailer::find_rotated(const Checkpoint& cp) {
       continue;
     }
     fill_head(*f, cp.fingerprint_len);
-    const bool same_bytes = f->head.size() == cp.fingerprint_len && fingerprint_of(f->head) == cp.fingerprint;
     struct stat st {};
     const bool newer = ::fstat(f->fd, &st) == 0 &&
                        (!best || std::tie(st.st_mtim.tv_sec, st.st_mtim.tv_nsec) >
                                      std::tie(best_mtime.tv_sec, best_mtime.tv_nsec));
-    if (same_bytes && f->size >= cp.offset && newer) {
+    if (holds_checkpointed(cp, facts(*f)) && newer) {
       if (best) close_file(*best);
       best = std::move(f);
       best_mtime = st.st_mtim;
@@ -307,9 +306,9 @@ void Tailer::initial_open() {
   }
   auto f = open_file(opts_.path);
   if (cp) {
-    if (f && f->dev == cp->device && f->ino == cp->inode && f->size >= cp->offset) {
+    if (f && f->dev == cp->device && f->ino == cp->inode) {  // else no need to read its head
       fill_head(*f, cp->fingerprint_len);
-      if (f->head.size() == cp->fingerprint_len && fingerprint_of(f->head) == cp->fingerprint) {
+      if (resumes(*cp, facts(*f))) {
         f->offset = cp->offset;
         fill_head(*f, std::max<std::uint64_t>(cp->offset, cp->fingerprint_len));
         log_->info("resuming the audit log at the checkpoint: path={} inode={} offset={}",
@@ -321,14 +320,14 @@ void Tailer::initial_open() {
     }
     // The file changed while we were down. Its old content may live on under a rotated name:
     // read that first, then the new file from its start.
-    const bool same_inode = f && f->dev == cp->device && f->ino == cp->inode;
     auto old = find_rotated(*cp);
     if (old && f && old->dev == f->dev && old->ino == f->ino) {
       close_file(*old);
       old.reset();
     }
-    const char* kind = old ? (old->dev == cp->device && old->ino == cp->inode ? "rename" : "truncate")
-                           : (same_inode && f->size < cp->offset ? "truncate" : "recreate");
+    const FileFacts cur_facts = f ? facts(*f) : FileFacts{};
+    const FileFacts old_facts = old ? facts(*old) : FileFacts{};
+    const char* kind = change_kind(*cp, f ? &cur_facts : nullptr, old ? &old_facts : nullptr);
     count_rotation(kind);
     log_->info("audit log changed since the checkpoint ({}): reading {} from its start", kind, opts_.path);
     if (old) {
@@ -433,7 +432,7 @@ void Tailer::ensure_dir_watch() {
 
 void Tailer::retire_current(const char* kind) {
   count_rotation(kind);
-  current_->last_data = std::chrono::steady_clock::now();
+  current_->last_data = current_->rotated_at = std::chrono::steady_clock::now();
   rotated_.push_back(std::move(current_));
   set_current(nullptr);
   // Each rotation may leave a writer on the old file for a while (Vault until its SIGHUP), but
@@ -508,17 +507,44 @@ void Tailer::reconcile() {
   }
 
   // Close rotated files that are done: read to their end and idle for the grace period (or
-  // retired).
+  // retired). Not while the new file has no data: Vault may not have reopened, and whatever it
+  // still writes to the old file must be read -- except a deleted file nobody wrote to since
+  // the rotation, whose disk space our descriptor alone would hold (an audit device disabled
+  // and its file removed).
+  const bool reopened = check_reopen();
+  auto keep_for_writer = [&](const File& f) {
+    if (reopened) return false;
+    if (f.last_data > f.rotated_at) return true;
+    struct stat fs_st {};
+    return ::fstat(f.fd, &fs_st) == 0 && fs_st.st_nlink > 0;
+  };
   const auto now = std::chrono::steady_clock::now();
   for (auto it = rotated_.begin(); it != rotated_.end();) {
     File& f = **it;
-    if (f.caught_up && (f.retire || now - f.last_data >= opts_.rotate_grace)) {
+    if (f.caught_up && (f.retire || (now - f.last_data >= opts_.rotate_grace && !keep_for_writer(f)))) {
       close_file(f);
       it = rotated_.erase(it);
     } else {
       ++it;
     }
   }
+}
+
+bool Tailer::check_reopen() {
+  const bool new_has_data = current_ && current_->size > 0;
+  bool stuck = false;
+  for (const auto& f : rotated_)
+    stuck = stuck || (!f->retire &&
+                      writer_on_rotated_file({f->rotated_at, f->last_data, new_has_data}, opts_.reopen_grace));
+  if (writer_on_rotated_ && (writer_on_rotated_->Value() != 0) != stuck) {
+    writer_on_rotated_->Set(stuck ? 1 : 0);
+    if (stuck)
+      log_->warn("Vault is still writing to the rotated-away audit log and {} has no data: "
+                 "it did not reopen its audit log (send it SIGHUP)", opts_.path);
+    else
+      log_->info("Vault writes to the audit log at {} again", opts_.path);
+  }
+  return new_has_data;
 }
 
 void Tailer::truncated(File& f) {
@@ -540,9 +566,7 @@ void Tailer::truncated(File& f) {
   f.size = 0;
   f.high_water = 0;
   f.head.clear();
-  f.skipping = false;
-  f.skip_silently = false;
-  f.want = opts_.read_chunk_bytes;
+  f.split = LineSplitState{opts_.read_chunk_bytes};
   f.caught_up = false;
 }
 
@@ -584,7 +608,7 @@ void Tailer::step() {
 }
 
 Tailer::Pump Tailer::pump(File& f) {
-  const std::size_t want = f.want;
+  const std::size_t want = f.split.want;
   ensure_buffer(want);
   ssize_t r = pread_full(f.fd, buf_.get(), want, f.offset);
   if (r < 0) {
@@ -627,63 +651,13 @@ Tailer::Pump Tailer::pump(File& f) {
     f.last_data = std::chrono::steady_clock::now();
   }
   std::memset(buf_.get() + n, ' ', line_padding);
-
-  const char* const buf = buf_.get();
-  std::size_t start = 0;
-  std::uint64_t lines = 0, bytes = 0;
-  auto flush = [&] {
-    if (lines) m_.lines.Increment(static_cast<double>(lines));
-    if (bytes) m_.bytes.Increment(static_cast<double>(bytes));
-  };
-  if (f.skipping) {
-    const void* nl = std::memchr(buf, '\n', n);
-    const std::size_t skipped = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - buf) + 1 : n;
-    f.offset += skipped;
-    if (!f.skip_silently) {
-      bytes += skipped;
-      lines += nl ? 1 : 0;
-    }
-    if (!nl) {
-      flush();
-      return n == want ? Pump::more : Pump::idle;
-    }
-    f.skipping = false;
-    f.skip_silently = false;
-    start = skipped;
-  }
-
-  const char* const end = buf + n;
-  const char* p = buf + start;
-  while (p < end) {
-    const char* q = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-    if (!q) break;
-    sink_(std::string_view(p, static_cast<std::size_t>(q - p)));
-    ++lines;
-    p = q + 1;
-  }
-  const std::size_t used = static_cast<std::size_t>(p - (buf + start));
-  f.offset += used;
-  bytes += used;
-  flush();
-
-  if (start == 0 && used == 0 && n == want) {
-    // One line fills the whole read.
-    if (want < opts_.max_line_bytes + 1) {
-      f.want = opts_.max_line_bytes + 1;  // read it whole next time (bounded by max_line_bytes)
-      return Pump::more;
-    }
-    // Longer than max_line_bytes: skip it without ever holding more than this read.
-    m_.decode_error(DecodeError::too_long).Increment();
-    m_.bytes.Increment(static_cast<double>(n));
-    f.offset += n;
-    f.skipping = true;
-    f.want = opts_.read_chunk_bytes;
-    return Pump::more;
-  }
-  if (used > 0) f.want = opts_.read_chunk_bytes;
-  // A full read may have more behind it; a short one reached the end (a partial last line, if
-  // any, is read again once its newline arrives).
-  return n == want ? Pump::more : Pump::idle;
+  const LineSplitOptions split_opts{opts_.read_chunk_bytes, opts_.max_line_bytes};
+  const auto r_split = split_lines(std::string_view(buf_.get(), n), f.split, split_opts, sink_);
+  f.offset += r_split.advance;
+  if (r_split.lines) m_.lines.Increment(static_cast<double>(r_split.lines));
+  if (r_split.bytes) m_.bytes.Increment(static_cast<double>(r_split.bytes));
+  if (r_split.too_long) m_.decode_error(DecodeError::too_long).Increment(static_cast<double>(r_split.too_long));
+  return r_split.more ? Pump::more : Pump::idle;
 }
 
 void Tailer::update_lag() {

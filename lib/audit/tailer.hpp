@@ -42,6 +42,9 @@
 
 #include "audit/audit_metrics.hpp"
 #include "audit/checkpoint.hpp"
+#include "audit/device_health.hpp"
+#include "audit/line_split.hpp"
+#include "audit/resume.hpp"
 #include "core/duration.hpp"
 #include "net/net.hpp"
 
@@ -65,7 +68,13 @@ struct TailerOptions {
   Duration rotate_grace = 10s;            // a rotated-away file is closed after this long idle
   std::size_t max_rotated_open = 8;       // more rotated files than this: the oldest are closed
   std::size_t fingerprint_bytes = 4096;   // how much of the file's start identifies it
+  /// Vault still writing to a rotated-away file this long after the rotation while the file at
+  /// `path` stays absent or empty: vaultwatch_audit_writer_on_rotated_file 1 (device_health.hpp).
+  /// Until the new file has data, rotated files are kept open however idle they are.
+  Duration reopen_grace = 1min;
 };
+// The I/O shell: line splitting and the resume decision are the pure functions of
+// line_split.hpp and resume.hpp; this class does the reads, inotify, timers and bookkeeping.
 
 struct TailerStatus {
   std::string path;
@@ -106,12 +115,11 @@ class Tailer {
     std::uint64_t high_water = 0; // end of the furthest read: growth beyond it is new data
     std::string head;             // the file's bytes [0, head.size()), at most fingerprint_bytes
     int wd = -1;                  // inotify watch on the open file
-    std::size_t want = 0;         // size of the next read (grows for one long line)
-    bool skipping = false;        // inside a too-long line: discard up to the next '\n'
-    bool skip_silently = false;   // ...the partial line start_at_end landed in: not counted
+    LineSplitState split;         // read size and too-long-line skipping (line_split.hpp)
     bool caught_up = false;       // the last read reached the end
     bool retire = false;          // close once caught up
     std::chrono::steady_clock::time_point last_data;
+    std::chrono::steady_clock::time_point rotated_at;  // when it was rotated away
     std::string path_hint;        // the name it was found under (find_rotated), for the log
   };
   enum class Pump { idle, more };
@@ -136,10 +144,13 @@ class Tailer {
   bool head_unchanged(File& f);
   void fill_head(File& f, std::uint64_t upto);
   std::uint64_t start_offset_at_end(File& f);
+  FileFacts facts(const File& f) const { return {f.dev, f.ino, f.size, f.head}; }
   void ensure_buffer(std::size_t want);
   void update_lag();
   std::optional<Checkpoint> checkpoint() const;
   void count_rotation(const char* kind);
+  /// Updates vaultwatch_audit_writer_on_rotated_file; true while the new file has data.
+  bool check_reopen();
 
   net::any_io_executor ex_;
   TailerOptions opts_;
@@ -162,6 +173,7 @@ class Tailer {
   alignas(inotify_event_alignment) std::array<char, 16 * 1024> events_{};
   std::optional<Checkpoint> saved_;
   prometheus::Gauge* file_info_ = nullptr;
+  prometheus::Gauge* writer_on_rotated_ = nullptr;
   bool warned_missing_ = false;
   bool warned_checkpoint_ = false;
   bool warned_open_ = false;  // an open() failure was logged; reset when the file opens

@@ -66,6 +66,8 @@ struct AuditConfig {
   std::vector<std::string> ignore_accessors;
   std::size_t mount_label_limit = 100;
   std::vector<AuditWatch> watch;
+  Duration disk_forecast_window = std::chrono::hours(1);  // fit window of seconds_to_full
+  Duration reopen_grace = std::chrono::minutes(1);        // writer on a rotated file beyond this
   bool operator==(const AuditConfig&) const = default;
 };
 

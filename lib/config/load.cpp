@@ -130,6 +130,11 @@ void read_audit(MapReader& r, AuditConfig& a) {
     i.str_list("accessors", a.ignore_accessors);
   });
   r.count("mount_label_limit", a.mount_label_limit, 1, 10000);
+  if (r.duration("disk_forecast_window", a.disk_forecast_window)) {
+    if (a.disk_forecast_window < std::chrono::seconds(2) || a.disk_forecast_window > std::chrono::hours(7 * 24))
+      ctx.error(r.node("disk_forecast_window"), r.path_of("disk_forecast_window"), "must be between 2s and 7d");
+  }
+  if (r.duration("reopen_grace", a.reopen_grace)) positive(ctx, r, "reopen_grace", a.reopen_grace);
   r.list("watch", [&](const YAML::Node& n, const std::string& p) {
     MapReader w(ctx, n, p);
     AuditWatch aw;

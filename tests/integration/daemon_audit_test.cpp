@@ -14,9 +14,11 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <thread>
 
+#include "fake_vault/fake_vault.hpp"
 #include "support/daemon_process.hpp"
 #include "support/subprocess.hpp"
 #include "support/test_support.hpp"
@@ -42,7 +44,9 @@ std::string entry(std::uint64_t n) {
 /// enough for a fast test while rotations happen under continuous writing.
 class Writer {
  public:
-  explicit Writer(fs::path path, int lines_per_ms = 20) : path_(std::move(path)), per_ms_(lines_per_ms) {}
+  using Line = std::function<std::string(std::uint64_t n)>;
+  explicit Writer(fs::path path, int lines_per_ms = 20, Line line = entry)
+      : path_(std::move(path)), per_ms_(lines_per_ms), line_(std::move(line)) {}
   ~Writer() { stop(); }
 
   void start() {
@@ -77,7 +81,7 @@ class Writer {
         ++reopened_;
       }
       for (int i = 0; i < per_ms_ && fd >= 0; ++i) {
-        const std::string line = entry(written_.load());
+        const std::string line = line_(written_.load());
         if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
           ADD_FAILURE() << "write failed: " << std::strerror(errno);
           stop_ = true;
@@ -97,6 +101,7 @@ class Writer {
 
   fs::path path_;
   int per_ms_;
+  Line line_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> reopen_{false};
@@ -429,6 +434,199 @@ TEST_F(DaemonAudit, ExportsTheAuditFamiliesThatPassPromtool) {
   write_file(dir_ / "metrics.txt", body);
   auto r = run_command({"sh", "-c", "promtool check metrics < " + (dir_ / "metrics.txt").string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
+}
+
+// ---- audit device health: silence, a filling disk, Vault not reopening after a rotation ----
+
+class DaemonAuditHealth : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    vault_.start();
+    // A 1 s silence window: any gap in what the daemon counts as activity shows within seconds.
+    write_file(dir_ / "silence.yaml",
+               "rules:\n  - alert: VaultAuditLogSilent\n    audit_silent: 1s\n"
+               "    labels: {severity: warning}\n");
+  }
+  /// `rules`: a rules_files list ("" = the built-in rules).
+  std::unique_ptr<Daemon> start_daemon(const fs::path& log, const std::string& audit_extra = "",
+                                       const std::string& rules = "[silence.yaml]") {
+    auto d = Daemon::start(
+        dir_.path(),
+        {"vault:\n  address: " + vault_.address() +
+         "\n  health_interval: 100ms\n  leader_interval: 1h\n  timeout: 500ms\n"
+         "audit:\n  path: " + log.string() + "\n  start_at: beginning\n" + audit_extra +
+         (rules.empty() ? "" : "rules_files: " + rules + "\n") +
+         "state_dir: " + (dir_ / "state").string() + "\n"});
+    EXPECT_TRUE(d);
+    return d;
+  }
+  static testing::AssertionResult wait_entries(const Daemon& d, double n) {
+    return wait_until([&] { return entries(d.scrape()) >= n; }, default_deadline, "entries counted");
+  }
+  static bool active(const Daemon& d, const std::string& alert) {
+    for (const auto& [k, v] : d.scrape())
+      if (k.starts_with("vaultwatch_alerts{alertname=\"" + alert + "\"") && v > 0) return true;
+    return false;
+  }
+  /// Watches the alert for `span`: it must never be pending or firing.
+  static testing::AssertionResult never_active(const Daemon& d, const std::string& alert,
+                                               std::chrono::milliseconds span) {
+    const auto until = std::chrono::steady_clock::now() + span;
+    while (std::chrono::steady_clock::now() < until) {
+      if (active(d, alert)) return testing::AssertionFailure() << alert << " is active";
+      std::this_thread::sleep_for(50ms);  // the pace of an observation, not a wait
+    }
+    return testing::AssertionSuccess();
+  }
+  /// Lines the audit pipeline never hands to the rules as events must still keep the rule quiet;
+  /// once the writer stops, the same rule fires (so the quiet above was not the rule being off).
+  void only_these_lines_keep_it_quiet(const Writer::Line& line) {
+    const auto log = dir_ / "vault" / "audit.log";
+    Writer w(log, 1, line);
+    w.start();
+    auto d = start_daemon(log, "  ignore: {display_names: [approle]}\n");  // every entry() line
+    ASSERT_TRUE(d->wait_metric("vault_up", 1));
+    ASSERT_TRUE(wait_until([&] { return d->scrape()["vaultwatch_audit_lines_total"] >= 200; },
+                           default_deadline, "lines read"));
+    EXPECT_EQ(entries(d->scrape()), 0) << "no line reached the rules as an event";
+    EXPECT_TRUE(never_active(*d, "VaultAuditLogSilent", 3s));
+    w.stop();
+    EXPECT_TRUE(wait_until([&] { return active(*d, "VaultAuditLogSilent"); }, default_deadline,
+                           "VaultAuditLogSilent"));
+  }
+  std::string logrotate_create(const fs::path& log) {
+    const auto conf = dir_ / "logrotate.conf";
+    write_file(conf, log.string() + " {\n  create 0600\n  rotate 10\n  nocompress\n  missingok\n}\n");
+    ::chmod(conf.c_str(), 0644);
+    return conf.string();
+  }
+  void logrotate(const std::string& conf) {
+    auto r = run_command({"logrotate", "-f", "-s", (dir_ / "logrotate.state").string(), conf});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+
+  TempDir dir_;
+  fake::FakeVault vault_;
+};
+
+TEST_F(DaemonAuditHealth, SilenceCountsIgnoredIdentitiesAsActivity) {
+  only_these_lines_keep_it_quiet(entry);
+}
+
+TEST_F(DaemonAuditHealth, SilenceCountsUndecodableLinesAsActivity) {
+  only_these_lines_keep_it_quiet([](std::uint64_t n) { return "not json " + std::to_string(n) + "\n"; });
+}
+
+TEST_F(DaemonAuditHealth, SilenceIsJudgedOnlyWhileVaultIsActiveAndUnsealed) {
+  const auto log = dir_ / "vault" / "audit.log";
+  fs::create_directories(log.parent_path());
+  write_file(log, "");
+  for (auto state : {fake::VaultState::sealed, fake::VaultState::standby}) {
+    vault_.set_state(state);
+    auto d = start_daemon(log);
+    ASSERT_TRUE(wait_until([&] { return d->scrape()["vault_health_status_code"] >= 429; },
+                           default_deadline, "the first health poll"));
+    EXPECT_TRUE(never_active(*d, "VaultAuditLogSilent", 3s)) << fake::to_string(state);
+    vault_.set_state(fake::VaultState::active);
+    EXPECT_TRUE(wait_until([&] { return active(*d, "VaultAuditLogSilent"); }, default_deadline,
+                           "VaultAuditLogSilent"))
+        << fake::to_string(state);
+    ASSERT_EQ(d->stop(), 0);
+    fs::remove_all(dir_ / "state");  // the next round starts with no saved alert
+  }
+}
+
+/// A small tmpfs mounted for the test (we run as root in CI); unmounted on destruction.
+class Tmpfs {
+ public:
+  Tmpfs(const fs::path& at, const std::string& size) : at_(at) {
+    fs::create_directories(at);
+    auto r = run_command({"mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0755", "tmpfs", at.string()});
+    mounted_ = r.exit_code == 0;
+    why_ = r.output;
+  }
+  ~Tmpfs() {
+    if (mounted_) run_command({"umount", "-l", at_.string()});
+  }
+  bool mounted() const { return mounted_; }
+  const std::string& why() const { return why_; }
+
+ private:
+  fs::path at_;
+  bool mounted_ = false;
+  std::string why_;
+};
+
+TEST_F(DaemonAuditHealth, AFillingFileSystemIsForecastAndAlerted) {
+  Tmpfs tmpfs(dir_ / "fs", "16m");
+  if (!tmpfs.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (needs root): " << tmpfs.why();
+  const auto log = dir_ / "fs" / "audit.log";
+  Writer w(log, 1);  // ~330 KB/s: 16 MiB would last ~50 s
+  w.start();
+  auto d = start_daemon(log, "  disk_forecast_window: 5s\n", "");
+  ASSERT_TRUE(d->wait_metric("vaultwatch_audit_filesystem_size_bytes", 16 * 1024 * 1024));
+  double to_full = 0;
+  ASSERT_TRUE(wait_until([&] {
+    to_full = d->scrape()["vaultwatch_audit_filesystem_seconds_to_full"];
+    return to_full > 0 && to_full < 120;
+  }, default_deadline, "a forecast of under 2 minutes")) << to_full;
+  EXPECT_TRUE(wait_until([&] { return active(*d, "VaultAuditDiskFillingUp"); }, default_deadline,
+                         "VaultAuditDiskFillingUp"));
+  w.stop();
+  // Below 5 % free, whatever the trend.
+  const auto s = d->scrape();
+  const auto fill = static_cast<std::uint64_t>(s.at("vaultwatch_audit_filesystem_avail_bytes")) -
+                    static_cast<std::uint64_t>(0.02 * 16 * 1024 * 1024);
+  write_file(dir_ / "fs" / "filler", std::string(fill, 'x'));
+  EXPECT_TRUE(wait_until([&] { return d->scrape()["vaultwatch_audit_filesystem_avail_ratio"] < 0.05; },
+                         default_deadline, "avail_ratio < 0.05"));
+  EXPECT_TRUE(wait_until([&] { return active(*d, "VaultAuditDiskAlmostFull"); }, default_deadline,
+                         "VaultAuditDiskAlmostFull"));
+  fs::remove(dir_ / "fs" / "filler");
+  ASSERT_EQ(d->stop(), 0);
+}
+
+TEST_F(DaemonAuditHealth, VaultStillWritingToTheRotatedFileIsAlertedUntilItReopens) {
+  if (!have_program("logrotate")) GTEST_SKIP() << "logrotate not installed";
+  const auto log = dir_ / "vault" / "audit.log";
+  Writer w(log, 1);
+  w.start();
+  auto d = start_daemon(log, "  reopen_grace: 1s\n", "");
+  ASSERT_TRUE(d->wait_metric("vaultwatch_audit_writer_on_rotated_file", 0));
+  ASSERT_TRUE(w.advance(200));
+  ASSERT_TRUE(wait_entries(*d, 100));  // the daemon follows the file before it is rotated
+  logrotate(logrotate_create(log));  // rename + create; the writer goes on with the old file
+  ASSERT_TRUE(d->wait_metric("vaultwatch_audit_writer_on_rotated_file", 1));
+  EXPECT_TRUE(wait_until([&] { return active(*d, "VaultAuditNotReopened"); }, default_deadline,
+                         "VaultAuditNotReopened"));
+  ASSERT_TRUE(w.advance(2000));  // long after the rotated file would have been closed as idle
+  ASSERT_TRUE(w.reopen());       // SIGHUP: the new file grows
+  ASSERT_TRUE(d->wait_metric("vaultwatch_audit_writer_on_rotated_file", 0));
+  EXPECT_TRUE(wait_until([&] { return !active(*d, "VaultAuditNotReopened"); }, default_deadline,
+                         "VaultAuditNotReopened resolved"));
+  ASSERT_TRUE(w.advance(200));
+  w.stop();
+  // Nothing written to the rotated file was lost.
+  ASSERT_TRUE(wait_until([&] { return entries(d->scrape()) >= static_cast<double>(w.written()); },
+                         default_deadline, "every entry counted"));
+  EXPECT_EQ(entries(d->scrape()), static_cast<double>(w.written()));
+}
+
+TEST_F(DaemonAuditHealth, ANormalRotationIsNotAlerted) {
+  if (!have_program("logrotate")) GTEST_SKIP() << "logrotate not installed";
+  const auto log = dir_ / "vault" / "audit.log";
+  Writer w(log, 1);
+  w.start();
+  auto d = start_daemon(log, "  reopen_grace: 1s\n", "");
+  ASSERT_TRUE(d->wait_metric("vaultwatch_audit_writer_on_rotated_file", 0));
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(w.advance(200));
+    logrotate(logrotate_create(log));
+    ASSERT_TRUE(w.reopen());  // postrotate's SIGHUP
+  }
+  EXPECT_TRUE(never_active(*d, "VaultAuditNotReopened", 3s));
+  EXPECT_EQ(d->scrape()["vaultwatch_audit_writer_on_rotated_file"], 0);
+  EXPECT_EQ(d->scrape()["vaultwatch_audit_rotations_total{kind=\"rename\"}"], 3);
 }
 
 }  // namespace

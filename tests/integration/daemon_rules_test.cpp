@@ -161,7 +161,7 @@ TEST_F(DaemonRules, MetricRulesReadOurOwnFamilies) {
 TEST_F(DaemonRules, BuiltInRulesAreTheDefault) {
   auto d = Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path(), "[]")});
   ASSERT_TRUE(d);
-  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=21", default_deadline));
+  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=24", default_deadline));
   auto m = d->scrape();
   for (const char* name : {"VaultSealed", "VaultRootTokenUsed", "VaultAuditLogSilent",
                            "VaultMonitorTokenExpiring"})
@@ -211,7 +211,7 @@ TEST(DaemonRulesCli, CheckConfigPassesOnTheShippedRulesFile) {
   write_file(dir / "c.yaml", "rules_files: [\"" VW_SOURCE_DIR "/config/rules.yaml\"]\n");
   auto r = vaultwatch({"--check-config", "--config.file=" + (dir / "c.yaml").string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("configuration is valid (21 alert rules from " VW_SOURCE_DIR
+  EXPECT_THAT(r.output, HasSubstr("configuration is valid (24 alert rules from " VW_SOURCE_DIR
                                   "/config/rules.yaml)"));
 }
 

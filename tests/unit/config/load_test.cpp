@@ -196,6 +196,21 @@ TEST(ConfigLoad, AWatchedSecretListedTwiceIsAnError) {
   EXPECT_EQ(r.diagnostics[0].to_string(), "dup.yaml:4:14: vault.secrets[1].path: is listed twice: \"secret/app/db\"");
 }
 
+TEST(ConfigLoad, AuditDeviceHealthKeys) {
+  auto none = [](const std::string&) { return std::optional<std::string>{}; };
+  auto d = defaults(none);
+  EXPECT_EQ(d.config.audit.disk_forecast_window, 1h);
+  EXPECT_EQ(d.config.audit.reopen_grace, 1min);
+  auto ok = load_string("audit:\n  disk_forecast_window: 2h\n  reopen_grace: 5m\n", "ok.yaml", none);
+  ASSERT_TRUE(ok.ok()) << messages(ok);
+  EXPECT_EQ(ok.config.audit.disk_forecast_window, 2h);
+  EXPECT_EQ(ok.config.audit.reopen_grace, 5min);
+  auto bad = load_string("audit:\n  disk_forecast_window: 1s\n  reopen_grace: 0s\n", "bad.yaml", none);
+  const std::string all = messages(bad);
+  EXPECT_THAT(all, HasSubstr("bad.yaml:2:25: audit.disk_forecast_window: must be between 2s and 7d"));
+  EXPECT_THAT(all, HasSubstr("bad.yaml:3:17: audit.reopen_grace: must be greater than 0"));
+}
+
 }  // namespace
 }  // namespace vw::config
 

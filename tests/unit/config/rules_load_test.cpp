@@ -56,6 +56,9 @@ TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
       {"VaultRawStorageAccess", rules::ConditionKind::audit, 0s, "critical"},
       {"VaultPermissionDeniedSpike", rules::ConditionKind::audit, 0s, "warning"},
       {"VaultAuditLogSilent", rules::ConditionKind::audit_silent, 0s, "warning"},
+      {"VaultAuditDiskFillingUp", rules::ConditionKind::metric, 5min, "warning"},
+      {"VaultAuditDiskAlmostFull", rules::ConditionKind::metric, 1min, "critical"},
+      {"VaultAuditNotReopened", rules::ConditionKind::metric, 0s, "critical"},
       {"VaultAuditWriteFailures", rules::ConditionKind::metric, 5min, "critical"},
       {"VaultHighMemory", rules::ConditionKind::metric, 10min, "warning"},
       {"VaultSecretRotationOverdue", rules::ConditionKind::secret_age, 0s, "warning"},
@@ -319,7 +322,7 @@ TEST_F(RulesFiles, GlobsAreRelativeToTheConfigFile) {
 TEST_F(RulesFiles, NothingMatchedMeansTheBuiltInSet) {
   auto r = load("rules_files: [\"rules.d/*.yaml\"]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 21u);
+  EXPECT_EQ(r.config.rules.size(), 24u);
   EXPECT_EQ(r.config.rule_sources, std::vector<std::string>{"<built-in>"});
 }
 
@@ -334,7 +337,7 @@ TEST_F(RulesFiles, BuiltinEntryKeepsTheDefaultsNextToOwnRules) {
   vw::test::write_file(dir_ / "mine.yaml", "rules:\n  - alert: Mine\n    health: standby\n");
   auto r = load("rules_files: [builtin, mine.yaml]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 22u);
+  EXPECT_EQ(r.config.rules.size(), 25u);
 }
 
 TEST_F(RulesFiles, DuplicatesAcrossFilesAndMissingFiles) {
