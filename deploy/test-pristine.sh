@@ -50,6 +50,7 @@ timings=()
 # across a mount that is still there.
 cleanup() {
   local rc=$? p i
+  trap - EXIT INT TERM
   set +e
   for sig in TERM KILL; do
     for p in /proc/[0-9]*; do
