@@ -4,7 +4,8 @@
 # This script is the only way packages get onto a machine (README and .ci/run use it).
 #
 #   deploy/install-deps.sh             build, run and test dependencies
-#   deploy/install-deps.sh --no-tests  only what building and running the daemon and its demo need
+#   deploy/install-deps.sh --no-tests  only what building, packaging (deploy/package.sh) and
+#                                      running the daemon and its demo need
 set -euo pipefail
 
 runtime=(
@@ -16,12 +17,16 @@ build=(
   libboost1.81-dev
   prometheus-cpp-dev nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libssl-dev libsystemd-dev libsimdjson-dev zlib1g-dev libcrypt-dev
+  # deploy/package.sh: cpack's Depends: detection runs dpkg-shlibdeps and file
+  dpkg-dev file
 )
 test=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   prometheus prometheus-alertmanager logrotate jq mtail
-  clang libclang-rt-14-dev systemd ansible-core dpkg-dev file
+  clang libclang-rt-14-dev systemd ansible-core
   chromium wrk
+  # the pristine-root stage of deploy/test.sh (deploy/test-pristine.sh)
+  debootstrap
 )
 
 want=("${runtime[@]}" "${build[@]}")

@@ -7,7 +7,15 @@ namespace vw::config {
 
 std::string Diagnostic::to_string() const {
   std::string out = file.empty() ? std::string("<config>") : file;
-  if (line > 0) out += ":" + std::to_string(line) + ":" + std::to_string(column);
+  // Appended piece by piece, not as `":" + std::to_string(line)`: GCC 12 at -O3 reports a false
+  // -Wrestrict inside libstdc++'s operator+(const char*, std::string&&) (GCC bug 105329), which
+  // stopped a Release build with -Werror.
+  if (line > 0) {
+    out += ':';
+    out += std::to_string(line);
+    out += ':';
+    out += std::to_string(column);
+  }
   out += ": ";
   if (!path.empty()) out += path + ": ";
   out += message;

@@ -58,7 +58,9 @@ result<SysTime> parse_time_bound(std::string_view text, SysTime now) {
     if (auto t = parse_rfc3339(std::string(text) + "T00:00:00Z")) return *t;
   }
   if (auto d = parse_duration(text)) return now - *d;
-  return make_error("\"" + std::string(text) +
+  // Not `"\"" + std::string(text)`: GCC 12 at -O3 reports a false -Wrestrict in libstdc++'s
+  // operator+(const char*, std::string&&) (GCC bug 105329).
+  return make_error(std::string(1, '"').append(text) +
                     "\" is not a time: use RFC 3339 (2026-11-28T10:00:00Z), a date (2026-11-28) "
                     "or a duration before now (30m, 24h, 7d)");
 }

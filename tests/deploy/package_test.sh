@@ -1,11 +1,14 @@
 #!/bin/bash
-# package_test.sh BUILD_DIR VERSION: builds the Debian package with cpack, checks its contents
-# and metadata, then (as root, which CI is, on a throw-away machine) installs it with dpkg -i,
-# runs `vaultwatch --check-config` on the installed configuration, checks the user, directories
-# and conffile handling, and purges it again if it was not installed before.
+# package_test.sh SOURCE_DIR VERSION: builds the Debian package with deploy/package.sh (the one
+# command the install guide gives: the release preset, build/vaultwatch_<version>_<arch>.deb),
+# checks its contents and metadata, then (as root, which CI is, on a throw-away machine) installs
+# it with dpkg -i, runs `vaultwatch --check-config` on the installed configuration, checks the
+# user, directories and conffile handling, and purges it again if it was not installed before.
+# deploy/test.sh runs deploy/package.sh before ctest, so here it only packages again; run alone,
+# this test builds the release tree first (minutes: hence its long timeout).
 # Exit 77 (ctest: skipped) after the build-and-inspect half when not root.
 set -euo pipefail
-build=$(cd "$1" && pwd)
+src=$(cd "$1" && pwd)
 version=$2
 arch=$(dpkg --print-architecture)
 deb_name="vaultwatch_${version}_${arch}.deb"
@@ -14,10 +17,11 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # ---- build
-cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work" > "$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack"; }
-deb="$work/$deb_name"
-[ -f "$deb" ] || { ls -l "$work"; fail "cpack did not produce $deb_name"; }
-echo "built $deb_name ($(du -h "$deb" | cut -f1))"
+"$src/deploy/package.sh" > "$work/package.log" 2>&1 || { cat "$work/package.log"; fail "deploy/package.sh"; }
+deb="$src/build/$deb_name"
+[ -f "$deb" ] || { tail -20 "$work/package.log"; fail "deploy/package.sh did not produce build/$deb_name"; }
+grep -qx "package.sh: build/$deb_name" "$work/package.log" || { tail -5 "$work/package.log"; fail "deploy/package.sh did not name build/$deb_name"; }
+echo "built build/$deb_name ($(du -h "$deb" | cut -f1))"
 
 # ---- inspect
 contents=$(dpkg-deb --contents "$deb" | awk '{print $6}' | sed 's|^\./|/|')
