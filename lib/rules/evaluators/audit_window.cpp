@@ -32,8 +32,8 @@ class AuditWindowEvaluator final : public AuditGroups {
       if (auto until = g.window->holds_until(now)) {
         min_into(w, *until);
         if (a->state == AlertState::pending) min_into(w, a->active_at + rule_.for_);
-      } else {
-        min_into(w, now);  // stopped holding: release it
+      } else if (!a->keep_firing_since) {
+        min_into(w, now);  // stopped holding: release it (then keep_firing_for is the table's)
       }
     }
   }

@@ -368,6 +368,24 @@ TEST(RuleEngine, AuditWindowWithForFiresWhenTheCountHoldsLongEnough) {
   EXPECT_EQ(t[1].at, at(60s));
 }
 
+// A window that stopped holding leaves its firing alert to keep_firing_for: the engine has
+// nothing to do until then (it used to ask to be woken at once, over and over: a busy loop
+// for the whole keep_firing_for after every VaultPermissionDeniedSpike).
+TEST(RuleEngine, WindowThatStoppedHoldingSleepsUntilKeepFiringForEnds) {
+  AuditCond c = audit_paths({"secret/**"});
+  c.threshold = 2;
+  c.window = 10s;
+  Engine e({make_rule("Burst", c, 0s, 15min)}, opts());
+  e.observe(event("secret/a"), at(0s));
+  e.observe(event("secret/a"), at(1s));
+  e.collect_notifications(at(1s));
+  e.tick(at(10s));
+  EXPECT_EQ(state_of(e, "Burst"), AlertState::firing);
+  EXPECT_EQ(find(e, "Burst")->keep_firing_since, at(10s));
+  EXPECT_TRUE(e.collect_notifications(at(10s)).empty());
+  EXPECT_EQ(e.next_wakeup(at(10s)), at(61s)) << "the next re-send, not now";
+}
+
 TEST(RuleEngine, AuditWindowPendingThatStopsHoldingIsDropped) {
   AuditCond c = audit_paths({"secret/**"});
   c.threshold = 2;
