@@ -138,6 +138,7 @@ rules::RuleManagerOptions App::rule_options(const config::Config& c) const {
   o.engine.external_labels = c.notify.external_labels;
   o.engine.resend_interval = c.notify.resend_interval;
   o.engine.audit_enabled = audit_tailing_enabled(c.audit);
+  o.engine.audit_max_age = c.audit.alert_max_age;
   o.engine.generator_url = generator_url_;
   o.state_file = c.state_dir.empty() ? std::string() : c.state_dir + "/alerts.json";
   return o;
@@ -267,9 +268,10 @@ void App::register_reload_participants() {
     // state carries over to the rule of the same name (RuleManager::reload).
     Reloader::Prepared p;
     if (next.rules == cur.rules && next.notify == cur.notify && next.audit == cur.audit) return p;
-    p.commit = [this, opts = rule_options(next), n = next.rules.size()]() mutable {
+    p.commit = [this, opts = rule_options(next), n = next.rules.size(), sets = next.rule_sets]() mutable {
       rules_->reload(std::move(opts));
       log_->info("alert rules reloaded: rules={}", n);
+      for (const auto& set : sets) log_->info("rule set {}", config::describe(set));
     };
     return p;
   });
@@ -384,7 +386,8 @@ std::vector<StartupProblem> App::start() {
   if (!notifier) return {{true, notifier.error().message}};
   swap_notifier(std::move(*notifier));
   rules_->start();
-  log_->info("alert rules loaded: rules={} sources={}", cfg_.rules.size(), cfg_.rule_sources.size());
+  log_->info("alert rules loaded: rules={} sources={}", cfg_.rules.size(), cfg_.rule_sets.size());
+  for (const auto& set : cfg_.rule_sets) log_->info("rule set {}", config::describe(set));
 
   auto parts = build_vault(cfg_.vault);
   if (!parts) return {{true, parts.error().message}};
