@@ -50,29 +50,25 @@ void AlertTable::render(const Rule& r, Alert& a, const Annotate& d) {
   td.count = d.count;
   Labels ann;
   for (const auto& [k, t] : r.annotations) ann[k] = t.render(td);
+  if (d.late) ann.emplace("late", "true");
   a.annotations = std::move(ann);
   a.value = d.value;
   if (d.event) a.last_event = sanitized(*d.event);
 }
 
-void AlertTable::fire(Alert& a, SysTime at, Transitions& out) {
-  out.push_back({a.alertname, a.labels, a.state, AlertState::firing, at});
-  a.state = AlertState::firing;
-  a.fired_at = at;
+void AlertTable::change(Alert& a, AlertState to, SysTime at, Transitions& out) {
+  out.push_back({a.alertname, a.labels, a.state, to, at});
+  a.state = to;
+  (to == AlertState::firing ? a.fired_at : a.resolved_at) = at;
+  if (to == AlertState::firing) a.firing_sent = false;
   a.keep_firing_since.reset();
-  a.firing_sent = false;
   a.change_pending = true;
   ++generation_;
 }
 
-void AlertTable::resolve(Alert& a, SysTime at, Transitions& out) {
-  out.push_back({a.alertname, a.labels, a.state, AlertState::inactive, at});
-  a.state = AlertState::inactive;
-  a.resolved_at = at;
-  a.keep_firing_since.reset();
-  a.change_pending = true;
-  ++generation_;
-}
+void AlertTable::fire(Alert& a, SysTime at, Transitions& out) { change(a, AlertState::firing, at, out); }
+
+void AlertTable::resolve(Alert& a, SysTime at, Transitions& out) { change(a, AlertState::inactive, at, out); }
 
 void AlertTable::erase_pending(const Labels& labels, SysTime at, Transitions& out) {
   auto it = alerts_.find(labels);
@@ -83,7 +79,7 @@ void AlertTable::erase_pending(const Labels& labels, SysTime at, Transitions& ou
 }
 
 void AlertTable::hold(const Rule& r, const Labels& labels, const Annotate& d, SysTime now,
-                      Transitions& out) {
+                      Transitions& out, std::optional<SysTime> since) {
   Alert* a = active(labels);
   if (!a) {
     // A new activation; it replaces a resolved alert with the same labels still being re-sent.
@@ -91,13 +87,14 @@ void AlertTable::hold(const Rule& r, const Labels& labels, const Annotate& d, Sy
     fresh.alertname = r.alert;
     fresh.labels = labels;
     fresh.state = AlertState::pending;
-    fresh.active_at = now;
+    fresh.active_at = std::min(since.value_or(now), now);
     auto [it, _] = alerts_.insert_or_assign(labels, std::move(fresh));
     a = &it->second;
-    out.push_back({a->alertname, labels, AlertState::inactive, AlertState::pending, now});
+    out.push_back({a->alertname, labels, AlertState::inactive, AlertState::pending, a->active_at});
     ++generation_;
   }
-  if (a->state == AlertState::pending && now - a->active_at >= r.for_) fire(*a, now, out);
+  if (a->state == AlertState::pending && now - a->active_at >= r.for_)
+    fire(*a, since ? a->active_at + r.for_ : now, out);
   if (a->keep_firing_since) {
     a->keep_firing_since.reset();
     ++generation_;
@@ -124,8 +121,8 @@ void AlertTable::release(Alert& a, const Rule& r, SysTime at, SysTime now, Trans
 }
 
 void AlertTable::pulse(const Rule& r, const Labels& labels, const Annotate& d, SysTime now,
-                       Transitions& out) {
-  hold(r, labels, d, now, out);
+                       Transitions& out, std::optional<SysTime> since) {
+  hold(r, labels, d, now, out, since);
   if (Alert* a = active(labels)) release(*a, r, now, now, out);
 }
 

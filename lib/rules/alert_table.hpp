@@ -57,6 +57,7 @@ struct Annotate {
   const AuditEvent* event = nullptr;
   const std::map<std::string, std::string>* change = nullptr;
   std::optional<std::uint64_t> count;
+  bool late = false;  // adds the annotation late="true" (unless the rule has its own `late`)
 };
 
 /// One instance whose condition holds now, as a sampled evaluation reports it.
@@ -87,13 +88,17 @@ class AlertTable {
   /// True when `rule` has an active instance.
   bool any_active(const std::string& alertname) const;
 
-  /// The condition holds for this instance at `now`.
-  void hold(const Rule& r, const Labels& labels, const Annotate& d, SysTime now, Transitions& out);
+  /// The condition holds for this instance at `now`. `since`: when it started to hold, if
+  /// earlier than `now` (an audit entry's own time): a new alert's activeAt, and its startsAt
+  /// when `for` has run out by now.
+  void hold(const Rule& r, const Labels& labels, const Annotate& d, SysTime now, Transitions& out,
+            std::optional<SysTime> since = std::nullopt);
   /// The condition stopped holding at `at` (<= now). Pending alerts are dropped (Prometheus
   /// deletes them); firing ones resolve, after keep_firing_for when the rule has one.
   void release(Alert& a, const Rule& r, SysTime at, SysTime now, Transitions& out);
   /// An instant condition: it holds at `now` and not a moment later.
-  void pulse(const Rule& r, const Labels& labels, const Annotate& d, SysTime now, Transitions& out);
+  void pulse(const Rule& r, const Labels& labels, const Annotate& d, SysTime now, Transitions& out,
+             std::optional<SysTime> since = std::nullopt);
   /// Sampled evaluation: `results` are the instances whose condition holds now; every other
   /// active alert of the rule is released. More than `cap` results fold into one instance.
   void apply(const Rule& r, std::vector<Result> results, SysTime now, Transitions& out,
@@ -124,6 +129,8 @@ class AlertTable {
 
  private:
   void render(const Rule& r, Alert& a, const Annotate& data);
+  /// A state change to firing or resolved, to be announced.
+  void change(Alert& a, AlertState to, SysTime at, Transitions& out);
   void erase_pending(const Labels& labels, SysTime at, Transitions& out);
   AlertNotification notification(const Alert& a, bool resolved, bool change, SysTime now) const;
 

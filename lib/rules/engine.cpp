@@ -78,9 +78,30 @@ Transitions Engine::observe(const LeaderObservation& l, SysTime now) {
   return out;
 }
 
+// History never pages as "now" (issue 17): an entry counts at its own time, and one read more
+// than audit_max_age after it was written raises no alert, unless it was written while
+// vaultwatch was down, which is what an operator needs to hear about: delivered, marked late.
 Transitions Engine::observe(const AuditEvent& ev, SysTime now) {
   Transitions out = note_audit_activity(now);
-  const AuditEntry entry{ev, now};
+  // Vault's clock may run a little ahead of ours: an entry never counts later than now.
+  const SysTime at = ev.time == SysTime{} ? now : std::min(ev.time, now);
+  bool late = false;
+  auto& timing = in_.audit_timing;
+  if (opts_.audit_max_age > Duration::zero() && now - at > opts_.audit_max_age) {
+    if (!timing.down_since || at <= *timing.down_since) {
+      ++timing.too_old;
+      return out;
+    }
+    late = true;
+    ++timing.late;
+  }
+  // Entries flowing keep the saved state fresh (its saved_at tells the next run where its
+  // downtime began): at least once a minute.
+  if (now - in_.audit_alive_mark >= std::chrono::minutes(1)) {
+    in_.audit_alive_mark = now;
+    table_.touch();
+  }
+  const AuditEntry entry{ev, at, late};
   for (auto& e : evaluators_) e->on_audit_event(entry, table_, now, out);
   return out;
 }
@@ -153,6 +174,7 @@ void Engine::carry_inputs_from(const Engine& old) {
   in_ = old.in_;
   in_.audit_enabled = enabled;
   in_.metric_lookback = lookback;
+  in_.carried = true;
 }
 
 EngineState Engine::save(SysTime now) const {
@@ -169,6 +191,9 @@ Transitions Engine::restore(const EngineState& s, SysTime now) {
   Transitions out;
   if (in_.last_version.empty()) in_.last_version = s.last_version;
   if (in_.last_leader.empty()) in_.last_leader = s.last_leader;
+  // A restart: entries newer than the previous run's last saved state were written while it
+  // was down (a reload keeps the boundary of the start).
+  if (!in_.carried) in_.audit_timing.down_since = s.saved_at;
   const bool long_outage = now - s.saved_at > opts_.outage_tolerance;
   for (const auto& saved : s.alerts) {
     const Evaluator* r = rule_named(saved.alertname);

@@ -29,6 +29,11 @@ struct EngineOptions {
   Duration metric_lookback = 5min;        // a metric snapshot older than this is stale
   Duration outage_tolerance = 1h;         // pending alerts are restored only after shorter outages
   bool audit_enabled = true;              // audit_silent needs the tailer
+  /// audit.alert_max_age: an audit entry read more than this after its own `time` raises no
+  /// alert (history: `start_at: beginning`, an old file read again) unless it was written while
+  /// vaultwatch was down (after the previous run's last saved state): then it is evaluated with
+  /// its own time and its alerts carry the annotation late="true". 0: no limit.
+  Duration audit_max_age = 15min;
   std::string generator_url;              // AlertNotification::generator_url
 };
 
@@ -58,6 +63,10 @@ class Engine {
   Transitions observe(const LeaderObservation& l, SysTime now);
   /// Per audit entry (also counts as audit activity).
   Transitions observe(const AuditEvent& e, SysTime now);
+  /// Audit entries too old to alert on, and late ones alerted on (EngineOptions::audit_max_age),
+  /// since the daemon started (carried over on reload).
+  using AuditTiming = Inputs::AuditTiming;
+  const AuditTiming& audit_timing() const { return in_.audit_timing; }
   /// An audit line that is not fed as an event (ignored, undecodable): proof the log is alive.
   Transitions note_audit_activity(SysTime now);
   /// A full snapshot from one source (replaces that source's previous one).

@@ -52,6 +52,13 @@ struct Inputs {
   std::optional<ChangeEvent> leader_change;   // likewise
   // audit
   std::optional<SysTime> last_audit_activity;
+  struct AuditTiming {
+    std::uint64_t too_old = 0;          // raised no alert: older than audit_max_age
+    std::uint64_t late = 0;             // written while vaultwatch was down: alerted, marked late
+    std::optional<SysTime> down_since;  // the previous run's last saved state (set by restore)
+  } audit_timing;
+  SysTime audit_alive_mark{};  // processing time of the last generation bump for audit entries
+  bool carried = false;        // taken over from a previous engine (reload), not a restart
   // metrics, secrets, token
   std::map<MetricSource, Snapshot> metrics;
   bool metrics_went_stale = false;  // set only while the tick that saw a snapshot go stale runs

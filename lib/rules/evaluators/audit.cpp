@@ -12,14 +12,10 @@ class AuditEvaluator final : public AuditGroups {
   using AuditGroups::AuditGroups;
 
   void on_audit_event(const AuditEntry& entry, AlertTable& t, SysTime now, Transitions& out) override {
-    const AuditEvent& e = entry.event;
-    Group* g = match(e, t, now);
+    Group* g = take(entry, t, now);
     if (!g) return;
-    t.touch();
-    g->last_event = sanitized(e);
     if (!t.active(g->alert_labels)) g->count_since_active = 0;
-    const auto n = ++g->count_since_active;
-    t.pulse(rule_, g->alert_labels, Annotate{static_cast<double>(n), &e, nullptr, n}, now, out);
+    t.pulse(rule_, g->alert_labels, annotate(entry, ++g->count_since_active), now, out, entry.at);
   }
 };
 

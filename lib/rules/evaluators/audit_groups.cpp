@@ -36,6 +36,15 @@ AuditGroups::Group* AuditGroups::match(const AuditEvent& e, AlertTable& t, SysTi
   return make(other);
 }
 
+AuditGroups::Group* AuditGroups::take(const AuditEntry& entry, AlertTable& t, SysTime now) {
+  Group* g = match(entry.event, t, now);
+  if (!g) return nullptr;
+  t.touch();
+  g->last_event = sanitized(entry.event);
+  g->seen = entry.late ? now : SysTime{};
+  return g;
+}
+
 void AuditGroups::tick(const Inputs&, AlertTable& t, SysTime now, Transitions& out) {
   for (auto it = groups_.begin(); it != groups_.end();) {
     Group& g = it->second;

@@ -26,11 +26,18 @@ class AuditGroups : public Evaluator {
     std::optional<SlidingWindow> window;  // threshold windows only
     std::uint64_t count_since_active = 0;
     std::optional<AuditEvent> last_event;
+    SysTime seen{};  // when the last entry was read, if it was late (its alert holds until then)
   };
 
   /// The group an entry that passes the rule's filters belongs to (created if needed), or null
   /// when it does not pass them.
   Group* match(const AuditEvent& e, AlertTable& t, SysTime now);
+  /// match(), and the group remembers the entry as its latest.
+  Group* take(const AuditEntry& entry, AlertTable& t, SysTime now);
+  /// What the rule's annotations are rendered with for this entry, `n` matches counted.
+  static Annotate annotate(const AuditEntry& entry, std::uint64_t n) {
+    return Annotate{static_cast<double>(n), &entry.event, nullptr, n, entry.late};
+  }
   /// The kind's own per-group step of tick(), before idle groups are dropped.
   virtual void advance(Group&, AlertTable&, SysTime, Transitions&) {}
   Group make_group(const Labels& key, const AlertTable& t) const;

@@ -14,15 +14,11 @@ class AuditWindowEvaluator final : public AuditGroups {
   using AuditGroups::AuditGroups;
 
   void on_audit_event(const AuditEntry& entry, AlertTable& t, SysTime now, Transitions& out) override {
-    const AuditEvent& e = entry.event;
-    Group* g = match(e, t, now);
+    Group* g = take(entry, t, now);
     if (!g) return;
-    t.touch();
-    g->last_event = sanitized(e);
     g->window->add(entry.at);
     if (!g->window->holds(entry.at)) return;
-    const auto n = g->window->count(entry.at);
-    t.hold(rule_, g->alert_labels, Annotate{static_cast<double>(n), &e, nullptr, n}, now, out);
+    t.hold(rule_, g->alert_labels, annotate(entry, g->window->count(entry.at)), now, out, entry.at);
   }
 
   void deadline(const Inputs&, const AlertTable& t, SysTime now, std::optional<SysTime>& w) const override {
@@ -42,8 +38,9 @@ class AuditWindowEvaluator final : public AuditGroups {
   void advance(Group& g, AlertTable& t, SysTime now, Transitions& out) override {
     Alert* a = t.active(g.alert_labels);
     if (!a) return;
-    // When the condition stops (or stopped) holding if nothing else arrives.
-    const SysTime end = g.window->hold_end().value_or(now);
+    // When the condition stops (or stopped) holding if nothing else arrives; entries read late
+    // hold it until they were read (their keep_firing_for runs from there, so it is delivered).
+    const SysTime end = std::max(g.window->hold_end().value_or(now), g.seen);
     if (a->state == AlertState::pending && a->active_at + rule_.for_ <= std::min(now, end))
       t.fire(*a, a->active_at + rule_.for_, out);
     if (end <= now) t.release(*a, rule_, end, now, out);
