@@ -187,7 +187,7 @@ TEST_F(DaemonRules, OwnRulesFilesKeepTheBuiltInRulesOn) {
         << name;
 }
 
-std::string root_entry(SysTime t, const std::string& path, const std::string& policy = "root") {
+std::string root_entry(vw::SysTime t, const std::string& path, const std::string& policy = "root") {
   return R"({"time":")" + format_rfc3339_ms(t) +
          R"(","type":"request","auth":{"client_token":"hmac-sha256:aa11","accessor":"hmac-sha256:bb22",)"
          R"("display_name":"app","policies":[")" + policy + R"("],"token_policies":[")" + policy +
