@@ -103,9 +103,10 @@ void App::register_reload_participants() {
     // state carries over to the rule of the same name (RuleManager::reload).
     Reloader::Prepared p;
     if (next.rules == cur.rules && next.notify == cur.notify && next.audit == cur.audit) return p;
-    p.commit = [this, opts = rule_manager_options(next, generator_url_), n = next.rules.size()]() mutable {
+    p.commit = [this, opts = rule_manager_options(next, generator_url_), n = next.rules.size(), sets = next.rule_sets]() mutable {
       rules_->reload(std::move(opts));
       log_->info("alert rules reloaded: rules={}", n);
+      for (const auto& set : sets) log_->info("rule set {}", config::describe(set));
     };
     return p;
   });
@@ -200,7 +201,8 @@ std::vector<StartupProblem> App::start() {
   if (!notifier) return {{true, notifier.error().message}};
   swap_notifier(std::move(*notifier));
   rules_->start();
-  log_->info("alert rules loaded: rules={} sources={}", cfg_.rules.size(), cfg_.rule_sources.size());
+  log_->info("alert rules loaded: rules={} sources={}", cfg_.rules.size(), cfg_.rule_sets.size());
+  for (const auto& set : cfg_.rule_sets) log_->info("rule set {}", config::describe(set));
 
   auto parts = build_vault(cfg_.vault);
   if (!parts) return {{true, parts.error().message}};

@@ -37,10 +37,12 @@ int run_daemon(const DaemonFlags& flags) {
     loaded.problems.insert(loaded.problems.end(), more.begin(), more.end());
     if (loaded.problems.empty()) {
       std::string sources;
-      for (const auto& src : loaded.config.rule_sources) sources += (sources.empty() ? "" : ", ") + src;
+      for (const auto& set : loaded.config.rule_sets)
+        if (set.enabled) sources += (sources.empty() ? "" : ", ") + set.source;
       std::printf("%s: configuration is valid (%zu alert rules from %s)\n",
                   opts.config_path.empty() ? "<built-in defaults>" : opts.config_path.c_str(),
                   loaded.config.rules.size(), sources.c_str());
+      for (const auto& set : loaded.config.rule_sets) std::printf("  rule set %s\n", vw::config::describe(set).c_str());
       return exit_ok;
     }
     print_problems(loaded.problems);

@@ -88,6 +88,7 @@ rules::RuleManagerOptions rule_manager_options(const config::Config& c, std::str
   o.engine.external_labels = c.notify.external_labels;
   o.engine.resend_interval = c.notify.resend_interval;
   o.engine.audit_enabled = audit::tailing_enabled(c.audit.path, c.audit.path_explicit);
+  o.engine.audit_max_age = c.audit.alert_max_age;
   o.engine.generator_url = std::move(generator_url);
   o.state_file = c.state_dir.empty() ? std::string() : c.state_dir + "/alerts.json";
   return o;

@@ -68,6 +68,9 @@ struct AuditConfig {
   std::vector<AuditWatch> watch;
   Duration disk_forecast_window = std::chrono::hours(1);  // fit window of seconds_to_full
   Duration reopen_grace = std::chrono::minutes(1);        // writer on a rotated file beyond this
+  /// Entries read more than this after their `time` raise no alert unless written while
+  /// vaultwatch was down (then alerted, marked late); 0 = no limit. rules::EngineOptions.
+  Duration alert_max_age = 15min;
   bool operator==(const AuditConfig&) const = default;
 };
 
@@ -126,16 +129,40 @@ struct LogConfig {
   bool operator==(const LogConfig&) const = default;
 };
 
+/// `builtin_rules:` — the built-in rule set (config/rules.yaml, compiled in) is on unless
+/// turned off here, as a whole or by alert name.
+struct BuiltinRulesConfig {
+  bool enabled = true;
+  std::vector<std::string> disable;  // built-in alert names left out
+  bool operator==(const BuiltinRulesConfig&) const = default;
+};
+
+/// One source of alert rules and what it contributes to the rules in force.
+struct RuleSet {
+  std::string source;        // a rules file, the config file (inline `rules:`), or "<built-in>"
+  std::size_t rules = 0;     // rules in force from it
+  bool enabled = true;       // the built-in set: false when builtin_rules.enabled is false
+  std::vector<std::string> disabled;  // the built-in set: left out by builtin_rules.disable
+  std::vector<std::string> replaced;  // the built-in set: replaced by a rule of the same name
+  bool operator==(const RuleSet&) const = default;
+};
+
+/// "<built-in>: 20 rules (disabled: VaultHighMemory)": how --check-config and the start-up log
+/// name a rule set.
+std::string describe(const RuleSet& s);
+
 struct Config {
   std::string source;  // the file it was loaded from, "" for built-in defaults
   VaultConfig vault;
   AuditConfig audit;
   RotationConfig rotation;
   std::vector<std::string> rules_files = {"/etc/vaultwatch/rules.d/*.yaml"};
-  /// The rule set in force (SPEC §5): inline `rules:` plus every file `rules_files` matched, or
-  /// the built-in set (config/rules.yaml, compiled in) when neither gives anything.
+  BuiltinRulesConfig builtin_rules;
+  /// The rules in force (SPEC §5): the built-in set (unless builtin_rules turns it or some of
+  /// its rules off; a rule of the same name in your files replaces a built-in one), inline
+  /// `rules:`, and every file `rules_files` matched.
   std::vector<rules::Rule> rules;
-  std::vector<std::string> rule_sources;  // files the rules came from; "<built-in>" for the defaults
+  std::vector<RuleSet> rule_sets;  // where they came from: the built-in set first, then yours
   NotifyConfig notify;
   ServerConfig server;
   std::string state_dir = "/var/lib/vaultwatch";

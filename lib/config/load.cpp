@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -135,6 +136,7 @@ void read_audit(MapReader& r, AuditConfig& a) {
       ctx.error(r.node("disk_forecast_window"), r.path_of("disk_forecast_window"), "must be between 2s and 7d");
   }
   if (r.duration("reopen_grace", a.reopen_grace)) positive(ctx, r, "reopen_grace", a.reopen_grace);
+  r.duration("alert_max_age", a.alert_max_age);
   r.list("watch", [&](const YAML::Node& n, const std::string& p) {
     MapReader w(ctx, n, p);
     AuditWatch aw;
@@ -266,24 +268,22 @@ void read_log(MapReader& r, LogConfig& l) {
 }
 
 
-// Inline `rules:`, then each `rules_files` pattern in order (globs relative to the config file's
-// directory; the entry `builtin` stands for the built-in set); the built-in set when all of that
-// gives no rule source at all.
+// The rules in force: the built-in set (unless `builtin_rules` turns it, or some of its rules,
+// off), then inline `rules:`, then each `rules_files` pattern in order (globs relative to the
+// config file's directory). A rule of yours with a built-in rule's name replaces the built-in
+// one (so a copy of config/rules.yaml edited in rules.d keeps working); two of yours with one
+// name are an error. The entry `builtin` in rules_files is accepted for older configs (the set
+// is on anyway).
 void read_rules(MapReader& top, const std::string& file, Config& c) {
   auto& ctx = top.ctx();
   RuleSetReader reader(c.notify.external_labels);
-  bool any_source = false;
+  std::vector<RuleSet> sets;
   if (top.present("rules")) {
     auto n = top.node("rules");
-    any_source = n.IsSequence() && n.size() > 0;
     reader.read_list(ctx, n, "rules");
-    if (any_source) c.rule_sources.push_back(file.empty() ? "<config>" : file);
+    if (n.IsSequence() && n.size() > 0)
+      sets.push_back(RuleSet{file.empty() ? "<config>" : file, reader.rules().size()});
   }
-  auto read_builtin = [&] {
-    Context bctx(std::string(builtin_rules_name), *ctx.diagnostics(), ctx.env());
-    reader.read_document(bctx, builtin_rules_yaml());
-    c.rule_sources.push_back("<built-in>");
-  };
   const auto base = file.empty() ? std::filesystem::path() : std::filesystem::path(file).parent_path();
   auto files_node = top.node("rules_files");
   for (std::size_t i = 0; i < c.rules_files.size(); ++i) {
@@ -291,8 +291,8 @@ void read_rules(MapReader& top, const std::string& file, Config& c) {
     const std::string at = "rules_files[" + std::to_string(i) + "]";
     const YAML::Node pos = files_node.IsSequence() && i < files_node.size() ? files_node[i] : files_node;
     if (pattern == "builtin") {
-      read_builtin();
-      any_source = true;
+      if (!c.builtin_rules.enabled)
+        ctx.error(pos, at, "lists builtin, but builtin_rules.enabled is false");
       continue;
     }
     std::filesystem::path p(pattern);
@@ -332,13 +332,54 @@ void read_rules(MapReader& top, const std::string& file, Config& c) {
         continue;
       }
       Context fctx(f, *ctx.diagnostics(), ctx.env());
+      const auto before = reader.rules().size();
       reader.read_document(fctx, *text);
-      c.rule_sources.push_back(f);
-      any_source = true;
+      sets.push_back(RuleSet{f, reader.rules().size() - before});
     }
   }
-  if (!any_source) read_builtin();
-  c.rules = std::move(reader.rules());
+
+  // The built-in set, read on its own (its names may be reused by yours).
+  RuleSetReader builtin_reader(c.notify.external_labels);
+  Context bctx(std::string(builtin_rules_name), *ctx.diagnostics(), ctx.env());
+  builtin_reader.read_document(bctx, builtin_rules_yaml());
+  const auto& builtin = builtin_reader.rules();
+  std::string names;
+  for (const auto& r : builtin) names += (names.empty() ? "" : ", ") + r.alert;
+  const YAML::Node bnode = top.node("builtin_rules");
+  const YAML::Node dnode = bnode.IsMap() ? YAML::Node(bnode["disable"]) : bnode;
+  const auto& disable = c.builtin_rules.disable;
+  for (std::size_t i = 0; i < disable.size(); ++i) {
+    const bool known = std::any_of(builtin.begin(), builtin.end(),
+                                   [&](const rules::Rule& r) { return r.alert == disable[i]; });
+    if (!known)
+      ctx.error(dnode.IsSequence() && i < dnode.size() ? dnode[i] : dnode,
+                "builtin_rules.disable[" + std::to_string(i) + "]",
+                "no built-in rule named \"" + disable[i] + "\" (built-in rules: " + names + ")");
+  }
+  RuleSet bset{"<built-in>"};
+  bset.enabled = c.builtin_rules.enabled;
+  std::vector<rules::Rule> in_force;
+  if (bset.enabled) {
+    for (const auto& r : builtin) {
+      auto same = [&](const rules::Rule& x) { return x.alert == r.alert; };
+      if (std::find(disable.begin(), disable.end(), r.alert) != disable.end())
+        bset.disabled.push_back(r.alert);
+      else if (std::any_of(reader.rules().begin(), reader.rules().end(), same))
+        bset.replaced.push_back(r.alert);
+      else
+        in_force.push_back(r);
+    }
+  }
+  bset.rules = in_force.size();
+  sets.insert(sets.begin(), std::move(bset));
+  for (auto& r : reader.rules()) in_force.push_back(std::move(r));
+  c.rules = std::move(in_force);
+  c.rule_sets = std::move(sets);
+}
+
+void read_builtin_rules(MapReader& r, BuiltinRulesConfig& b) {
+  r.boolean("enabled", b.enabled);
+  r.str_list("disable", b.disable);
 }
 
 LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvLookup& env) {
@@ -358,6 +399,7 @@ LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvL
     top.map("server", [&](MapReader& r) { read_server(r, c.server); });
     top.str("state_dir", c.state_dir);
     top.map("log", [&](MapReader& r) { read_log(r, c.log); });
+    top.map("builtin_rules", [&](MapReader& r) { read_builtin_rules(r, c.builtin_rules); });
     // Rules last: their templates are checked against notify.external_labels.
     read_rules(top, file, c);
   }
@@ -373,6 +415,22 @@ std::string telemetry_path_problem(std::string_view path) {
     if (path == own) return "is already the daemon's " + std::string(own) + " endpoint";
   if (path.starts_with("/api/") || path.starts_with("/-/")) return "must not be under /api/ or /-/ (the daemon's own endpoints)";
   return "";
+}
+
+std::string describe(const RuleSet& s) {
+  std::string out = s.source + ": ";
+  if (!s.enabled) return out + "off (builtin_rules.enabled: false)";
+  out += std::to_string(s.rules) + (s.rules == 1 ? " rule" : " rules");
+  auto join = [](const std::vector<std::string>& v, const char* sep) {
+    std::string j;
+    for (const auto& x : v) j += (j.empty() ? "" : sep) + x;
+    return j;
+  };
+  std::vector<std::string> notes;
+  if (!s.disabled.empty()) notes.push_back("disabled: " + join(s.disabled, ", "));
+  if (!s.replaced.empty()) notes.push_back("replaced by yours: " + join(s.replaced, ", "));
+  if (!notes.empty()) out += " (" + join(notes, "; ") + ")";
+  return out;
 }
 
 LoadResult defaults(const EnvLookup& env) {

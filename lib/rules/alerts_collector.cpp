@@ -49,12 +49,23 @@ std::vector<prometheus::MetricFamily> AlertsCollector::Collect() const {
     tr.metric.push_back(std::move(m));
   }
   out.push_back(std::move(tr));
-  MetricFamily wf{"vaultwatch_alert_state_write_failures_total",
-                  "Failed writes of the alert state file in state_dir.", MetricType::Counter, {}};
-  ClientMetric m;
-  m.counter.value = static_cast<double>(write_failures_);
-  wf.metric.push_back(std::move(m));
-  out.push_back(std::move(wf));
+  auto counter = [&](const char* name, const char* help, std::uint64_t v) {
+    MetricFamily f{name, help, MetricType::Counter, {}};
+    ClientMetric m;
+    m.counter.value = static_cast<double>(v);
+    f.metric.push_back(std::move(m));
+    out.push_back(std::move(f));
+  };
+  counter("vaultwatch_alert_state_write_failures_total", "Failed writes of the alert state file in state_dir.",
+          write_failures_);
+  counter("vaultwatch_audit_entries_too_old_total",
+          "Audit entries read more than audit.alert_max_age after they were written, and before "
+          "vaultwatch last stopped: counted and searchable, but they raise no alert.",
+          too_old_);
+  counter("vaultwatch_audit_entries_late_total",
+          "Audit entries written while vaultwatch was down and read more than audit.alert_max_age "
+          "later: evaluated with their own time, their alerts marked late=\"true\".",
+          late_);
   return out;
 }
 

@@ -4,6 +4,10 @@
 //                                                      several group_by instances add up)
 //   vaultwatch_alert_transitions_total{alertname,to}   to = pending, firing, inactive
 //   vaultwatch_alert_state_write_failures_total        state_dir writes that failed
+//   vaultwatch_audit_entries_too_old_total             entries older than audit.alert_max_age
+//                                                      when read: no alert (history)
+//   vaultwatch_audit_entries_late_total                entries written while vaultwatch was
+//                                                      down, read late: alerted, marked late
 // A custom Collectable (not registry gauges) so that an alert that goes away leaves no stale
 // series. Not thread-safe: the manager updates it and /metrics collects it on the io thread.
 #include <prometheus/collectable.h>
@@ -28,6 +32,11 @@ class AlertsCollector : public prometheus::Collectable {
   /// Recounts the pending/firing instances.
   void refresh(const Engine& engine);
   void count_write_failure() { ++write_failures_; }
+  /// The engine's audit timing counts (cumulative since start).
+  void set_audit_timing(std::uint64_t too_old, std::uint64_t late) {
+    too_old_ = too_old;
+    late_ = late;
+  }
 
   std::vector<prometheus::MetricFamily> Collect() const override;
 
@@ -35,6 +44,8 @@ class AlertsCollector : public prometheus::Collectable {
   std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> active_;  // name, severity, state
   std::map<std::pair<std::string, std::string>, std::uint64_t> transitions_;          // name, to
   std::uint64_t write_failures_ = 0;
+  std::uint64_t too_old_ = 0;
+  std::uint64_t late_ = 0;
 };
 
 /// Our own families as metric-rule input (MetricSource::self): counters, gauges and untyped

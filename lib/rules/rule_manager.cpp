@@ -74,7 +74,9 @@ void RuleManager::stop() {
   save_timer_.cancel();
   wake_at_.reset();
   save_armed_ = false;
-  if (dirty_) save();
+  // Always, not only when dirty: saved_at tells the next run when its downtime began (audit
+  // entries written after it are delivered late rather than dropped as history).
+  save();
 }
 
 void RuleManager::reload(RuleManagerOptions opts) {
@@ -103,6 +105,28 @@ void RuleManager::on_leader(const LeaderObservation& l) {
 void RuleManager::on_audit_event(const AuditEvent& e) {
   // The common case, an entry no rule matched: nothing to do (no allocation, no timer).
   observe([&](SysTime now) { return engine_->observe(e, now); }, true);
+  const auto& t = engine_->audit_timing();
+  if (t.too_old + t.late != timing_seen_) note_audit_timing();
+}
+
+void RuleManager::note_audit_timing() {
+  const auto& t = engine_->audit_timing();
+  timing_seen_ = t.too_old + t.late;
+  collector_->set_audit_timing(t.too_old, t.late);
+  const auto max_age = format_duration(opts_.engine.audit_max_age);
+  if (t.too_old && !too_old_logged_) {
+    too_old_logged_ = true;
+    log_->warn("audit entries older than {} raise no alerts (history, e.g. start_at: beginning over an old "
+               "log); they are still counted and searchable, see vaultwatch_audit_entries_too_old_total "
+               "(audit.alert_max_age)",
+               max_age);
+  }
+  if (t.late && !late_logged_) {
+    late_logged_ = true;
+    log_->warn("audit entries written while vaultwatch was down (since {}) are alerted on with their own "
+               "time, marked late=\"true\", see vaultwatch_audit_entries_late_total",
+               t.down_since ? format_rfc3339_ms(*t.down_since) : std::string("?"));
+  }
 }
 
 void RuleManager::on_audit_activity() {

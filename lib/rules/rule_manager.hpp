@@ -86,6 +86,8 @@ class RuleManager {
   void on_wake();
   void schedule_save();
   void save();
+  /// Counts (and says once) what audit_max_age did with the entries read so far.
+  void note_audit_timing();
 
   net::any_io_executor ex_;
   RuleManagerOptions opts_;
@@ -101,6 +103,9 @@ class RuleManager {
   bool running_ = false;
   std::uint64_t saved_generation_ = 0;
   std::string last_save_error_;
+  std::uint64_t timing_seen_ = 0;  // too_old + late at the last note_audit_timing()
+  bool too_old_logged_ = false;
+  bool late_logged_ = false;
 };
 
 }  // namespace vw::rules

@@ -175,15 +175,13 @@ std::string alerts_api_json(const Engine& engine) {
   json alerts = json::array();
   for (const auto& [labels, a] : engine.alerts()) {
     if (a.state == AlertState::inactive) continue;
-    char buf[64];
-    // Prometheus prints the value with strconv.FormatFloat(v, 'e', -1, 64): "5.03e+02".
-    std::string value;
+    // Unlike Prometheus (a string, strconv.FormatFloat(v, 'e', -1, 64): "5.03e+02"), a JSON number (issue 17: "2.1e+01" was not for humans): whole numbers as integers; NaN
+    // and the infinities, which JSON cannot carry as numbers, as Prometheus spells them.
+    json value;
     if (std::isnan(a.value)) value = "NaN";
     else if (std::isinf(a.value)) value = a.value > 0 ? "+Inf" : "-Inf";
-    else {
-      auto [p, ec] = std::to_chars(buf, buf + sizeof buf, a.value, std::chars_format::scientific);
-      value.assign(buf, p);
-    }
+    else if (std::trunc(a.value) == a.value && std::fabs(a.value) < 1e15) value = static_cast<std::int64_t>(a.value);
+    else value = a.value;
     json j = {{"labels", a.labels},
               {"annotations", a.annotations},
               {"state", to_string(a.state)},

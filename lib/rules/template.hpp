@@ -1,6 +1,8 @@
 #pragma once
 // Annotation templates (SPEC §5.1): plain substitutions of {{ $labels.NAME }}, {{ $value }},
-// {{ $event.FIELD }} and {{ $count }}, nothing else (no pipelines, no functions, no control
+// {{ $event.FIELD }} and {{ $count }}, each optionally through one of Prometheus' humanize
+// helpers written either way Go templates allow: {{ $value | humanizeDuration }} or
+// {{ humanizeDuration $value }}. Nothing else (no chains, no other functions, no control
 // flow). Written by hand because Go's text/template is not available in C++ and a general
 // template engine would accept constructs Alertmanager users might expect to work but that we
 // never evaluate; here an unknown variable is a configuration error at load time.
@@ -48,10 +50,13 @@ class Template {
 
  private:
   enum class Kind { text, label, value, event, change, count };
+  enum class Fn { none, humanize, humanize1024, humanize_duration, humanize_percentage, humanize_timestamp };
   struct Part {
     Kind kind;
     std::string text;  // literal text, label name or field name
+    Fn fn = Fn::none;
   };
+  static std::string apply(Fn fn, double v);
   std::string source_;
   std::vector<Part> parts_;
 };
@@ -62,5 +67,14 @@ bool looks_templated(std::string_view text);
 /// How {{ $value }} prints a number: integers without a fraction, others in the shortest form
 /// that reads back to the same double.
 std::string format_value(double v);
+
+// Prometheus' template helpers (prometheus/template/template.go and
+// prometheus/common/helpers/templates), with the same output: Go's %.4g, SI or binary prefixes,
+// "1d 2h 3m 4s", and Go's time.Time String() in UTC at millisecond precision.
+std::string humanize(double v);             // 1234567 -> "1.235M", 0.12 -> "120m"
+std::string humanize1024(double v);         // 1048576 -> "1Mi"
+std::string humanize_duration(double seconds);    // 899.99 -> "14m 59s", 0.1 -> "100ms"
+std::string humanize_percentage(double ratio);    // 0.1234567 -> "12.35%"
+std::string humanize_timestamp(double unix_seconds);  // -> "2015-06-23 13:19:44.128 +0000 UTC"
 
 }  // namespace vw::rules

@@ -193,7 +193,7 @@ def main():
                 figures["decode"] = b["bytes_per_second"] / 1e9
     if "rules" in steps:
         gb_step("rules", "Rule evaluation per audit entry", "rules_bench",
-                "The 21 built-in rules: an entry no rule matches, a root-token entry (alert updated, "
+                "The built-in rules: an entry no rule matches, a root-token entry (alert updated, "
                 "annotations rendered), a permission-denied flood from 250 identities (windows, group_by, "
                 "the instance cap).")
     if "prom_text" in steps:

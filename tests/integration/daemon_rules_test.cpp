@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
 #include "fake_vault/fake_vault.hpp"
 #include "support/daemon_process.hpp"
 #include "support/subprocess.hpp"
@@ -92,7 +94,7 @@ TEST_F(DaemonRules, SealedVaultGoesPendingThenFiringThenResolves) {
   auto a = alerts(*d)[0];
   EXPECT_EQ(a["labels"]["instance"], "vault-1") << "external labels join the alert";
   EXPECT_EQ(a["annotations"]["summary"], "Vault vault-1 is sealed (503)");
-  EXPECT_EQ(a["value"], "5.03e+02");
+  EXPECT_EQ(a["value"], 503) << "a JSON number (issue 17.3)";
   const std::string active_at = a["activeAt"];
   const std::string fired_at = a["firedAt"];
   EXPECT_LT(active_at, fired_at);
@@ -171,6 +173,89 @@ TEST_F(DaemonRules, BuiltInRulesAreTheDefault) {
         << name;
 }
 
+// Issue 17.1: the first rules file of one's own used to switch every built-in rule off.
+TEST_F(DaemonRules, OwnRulesFilesKeepTheBuiltInRulesOn) {
+  write_file(dir_ / "mine.yaml", "rules:\n  - alert: MyStandby\n    health: standby\n");
+  auto d = Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path(), "[mine.yaml]")});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=22", default_deadline));
+  ASSERT_TRUE(d->process().wait_for_output("rule set <built-in>: 24 rules", default_deadline));
+  ASSERT_TRUE(d->process().wait_for_output("rule set .*mine.yaml: 1 rule", default_deadline));
+  auto m = d->scrape();
+  for (const char* name : {"MyStandby", "VaultSealed", "VaultRootTokenUsed", "VaultAuditDeviceChanged"})
+    EXPECT_EQ(m.count(std::string("vaultwatch_alert_transitions_total{alertname=\"") + name + "\",to=\"firing\"}"), 1u)
+        << name;
+}
+
+std::string root_entry(vw::SysTime t, const std::string& path, const std::string& policy = "root") {
+  return R"({"time":")" + format_rfc3339_ms(t) +
+         R"(","type":"request","auth":{"client_token":"hmac-sha256:aa11","accessor":"hmac-sha256:bb22",)"
+         R"("display_name":"app","policies":[")" + policy + R"("],"token_policies":[")" + policy +
+         R"("],"token_type":"service"},)"
+         R"("request":{"id":"r-1","operation":"read","mount_point":"secret/","mount_type":"kv",)"
+         R"("client_token":"hmac-sha256:aa11","path":")" +
+         path + R"(","remote_address":"10.1.2.3","namespace":{"id":"root"}}})" "\n";
+}
+
+std::string audit_config(const std::string& address, const std::filesystem::path& dir, const std::string& start_at) {
+  return "vault:\n  address: " + address +
+         "\n  health_interval: 100ms\n  leader_interval: 100ms\n  timeout: 500ms\n"
+         "audit:\n  path: " + (dir / "audit.log").string() + "\n  start_at: " + start_at + "\n"
+         "rules_files: []\n"
+         "state_dir: " + (dir / "state").string() + "\n";
+}
+
+// Issue 17.2: `start_at: beginning` over six-day-old entries used to page VaultRootTokenUsed
+// with activeAt = now.
+TEST_F(DaemonRules, HistoryReadFromTheBeginningDoesNotPage) {
+  const auto now = std::chrono::system_clock::now();
+  write_file(dir_ / "audit.log", root_entry(now - 6 * 24h, "secret/data/old"));
+  auto d = Daemon::start(dir_.path(), {audit_config(vault_.address(), dir_.path(), "beginning")});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->wait_metric("vaultwatch_audit_entries_too_old_total", 1));
+  ASSERT_TRUE(d->process().wait_for_output("audit entries older than 15m raise no alerts", default_deadline));
+  EXPECT_EQ(state_of(*d, "VaultRootTokenUsed"), "");
+  // A live entry still pages, at its own time.
+  {
+    std::ofstream out(dir_ / "audit.log", std::ios::binary | std::ios::app);
+    out << root_entry(std::chrono::system_clock::now(), "secret/data/new");
+  }
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultRootTokenUsed") == "firing"; }, default_deadline,
+                         "VaultRootTokenUsed firing"));
+  EXPECT_EQ(alerts(*d)[0]["lastEvent"]["path"], "secret/data/new");
+}
+
+// Issue 17.2: what was written while vaultwatch was down is delivered, marked late, with its
+// real time.
+TEST_F(DaemonRules, BacklogWrittenWhileDownIsDeliveredMarkedLate) {
+  write_file(dir_ / "audit.log", root_entry(std::chrono::system_clock::now(), "secret/data/app", "default"));
+  {
+    auto d = Daemon::start(dir_.path(), {audit_config(vault_.address(), dir_.path(), "end")});
+    ASSERT_TRUE(d);
+    ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(dir_ / "state" / "alerts.json") &&
+                                        std::filesystem::exists(dir_ / "state" / "audit.checkpoint"); },
+                           default_deadline, "state files"));
+    EXPECT_EQ(d->stop(), 0);
+  }
+  // As if that run had stopped an hour ago, and Vault had written a root-token read since.
+  const auto now = std::chrono::system_clock::now();
+  auto state = nlohmann::json::parse(read_file(dir_ / "state" / "alerts.json"));
+  state["saved_at"] = format_rfc3339_ms(now - 1h);
+  write_file(dir_ / "state" / "alerts.json", state.dump());
+  {
+    std::ofstream out(dir_ / "audit.log", std::ios::binary | std::ios::app);
+    out << root_entry(now - 30min, "secret/data/while-down");
+  }
+  auto d = Daemon::start(dir_.path(), {audit_config(vault_.address(), dir_.path(), "end")});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultRootTokenUsed") == "firing"; }, default_deadline,
+                         "VaultRootTokenUsed firing"));
+  auto a = alerts(*d)[0];
+  EXPECT_EQ(a["annotations"]["late"], "true");
+  EXPECT_EQ(a["activeAt"], format_rfc3339_ms(now - 30min)) << "its real time";
+  EXPECT_EQ(d->scrape()["vaultwatch_audit_entries_late_total"], 1);
+}
+
 TEST_F(DaemonRules, ReloadSwapsRulesAndKeepsTheStateOfThoseThatStay) {
   vault_.set_state(VaultState::sealed);
   auto d = start();
@@ -211,8 +296,10 @@ TEST(DaemonRulesCli, CheckConfigPassesOnTheShippedRulesFile) {
   write_file(dir / "c.yaml", "rules_files: [\"" VW_SOURCE_DIR "/config/rules.yaml\"]\n");
   auto r = vaultwatch({"--check-config", "--config.file=" + (dir / "c.yaml").string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("configuration is valid (24 alert rules from " VW_SOURCE_DIR
+  EXPECT_THAT(r.output, HasSubstr("configuration is valid (24 alert rules from <built-in>, " VW_SOURCE_DIR
                                   "/config/rules.yaml)"));
+  EXPECT_THAT(r.output, HasSubstr("rule set <built-in>: 0 rules (replaced by yours: VaultUnreachable, "));
+  EXPECT_THAT(r.output, HasSubstr("rule set " VW_SOURCE_DIR "/config/rules.yaml: 24 rules"));
 }
 
 TEST(DaemonRulesCli, CheckConfigReportsRuleProblemsWithFileLineAndPath) {

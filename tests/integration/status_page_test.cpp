@@ -24,7 +24,7 @@ class StatusPage : public ::testing::Test {
     daemon_ = Daemon::start(dir_.path(), {"vault:\n  address: " + vault_.address() +
                                           "\n  health_interval: 100ms\n  leader_interval: 100ms\n"
                                           "audit: {path: \"" + (dir_ / "audit.log").string() +
-                                          "\", start_at: beginning}\nstate_dir: " + dir_.path().string() + "\n"});
+                                          "\", start_at: beginning, alert_max_age: 0s}\nstate_dir: " + dir_.path().string() + "\n"});
     ASSERT_TRUE(daemon_);
   }
   TempDir dir_;

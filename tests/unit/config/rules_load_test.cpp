@@ -20,7 +20,11 @@ EnvLookup no_env() {
 std::string messages(const LoadResult& r) { return to_string(r.diagnostics); }
 
 LoadResult load_rules(const std::string& rules_yaml, const std::string& extra = "") {
-  return load_string("rules_files: []\n" + extra + "rules:\n" + rules_yaml, "c.yaml", no_env());
+  // Without the built-in set, so that the rules read are exactly these.
+  // (last, so that the line numbers of the rules stay as written)
+  return load_string("rules_files: []\n" + extra + "rules:\n" + rules_yaml + (rules_yaml.ends_with('\n') ? "" : "\n") +
+                         "builtin_rules: {enabled: false}\n",
+                     "c.yaml", no_env());
 }
 
 const rules::Rule* rule(const Config& c, const std::string& name) {
@@ -32,7 +36,9 @@ const rules::Rule* rule(const Config& c, const std::string& name) {
 TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
   auto r = defaults(no_env());
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rule_sources, std::vector<std::string>{"<built-in>"});
+  ASSERT_EQ(r.config.rule_sets.size(), 1u);
+  EXPECT_EQ(r.config.rule_sets[0].source, "<built-in>");
+  EXPECT_EQ(r.config.rule_sets[0].rules, 24u);
   struct Row {
     std::string alert;
     rules::ConditionKind kind;
@@ -119,7 +125,7 @@ TEST(RulesLoad, BuiltInFileIsTheRepositoryFile) {
   EXPECT_EQ(std::string(builtin_rules_yaml()), vw::test::read_file(VW_SOURCE_DIR "/config/rules.yaml"));
 }
 
-TEST(RulesLoad, InlineRulesReplaceTheBuiltInSet) {
+TEST(RulesLoad, InlineRulesAreReadAsWritten) {
   auto r = load_rules(
       "  - alert: Custom\n"
       "    health: {clock_skew: {above: 2s}}\n"
@@ -315,22 +321,71 @@ TEST_F(RulesFiles, GlobsAreRelativeToTheConfigFile) {
   ASSERT_TRUE(r.ok()) << messages(r);
   std::vector<std::string> names;
   for (const auto& x : r.config.rules) names.push_back(x.alert);
-  EXPECT_EQ(names, (std::vector<std::string>{"Inline", "A", "B"}));
-  EXPECT_EQ(r.config.rule_sources.size(), 3u);
+  ASSERT_EQ(names.size(), 24u);
+  EXPECT_EQ(std::vector<std::string>(names.end() - 3, names.end()), (std::vector<std::string>{"Inline", "A", "B"}))
+      << "the built-in set first, then yours in order";
+  ASSERT_EQ(r.config.rule_sets.size(), 4u);
+  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 24 rules");
+  EXPECT_EQ(describe(r.config.rule_sets[1]), (dir_ / "vaultwatch.yaml").string() + ": 1 rule");
+  EXPECT_EQ(describe(r.config.rule_sets[2]), (dir_ / "rules.d" / "a.yaml").string() + ": 1 rule");
 }
 
 TEST_F(RulesFiles, NothingMatchedMeansTheBuiltInSet) {
   auto r = load("rules_files: [\"rules.d/*.yaml\"]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
   EXPECT_EQ(r.config.rules.size(), 24u);
-  EXPECT_EQ(r.config.rule_sources, std::vector<std::string>{"<built-in>"});
+  ASSERT_EQ(r.config.rule_sets.size(), 1u);
+  EXPECT_EQ(r.config.rule_sets[0].source, "<built-in>");
 }
 
-TEST_F(RulesFiles, AnEmptyRulesFileDisablesTheBuiltInSet) {
+// Issue 17.1: the first custom rule used to switch off every built-in rule without a word.
+TEST_F(RulesFiles, OwnRulesFilesKeepTheBuiltInSet) {
   vw::test::write_file(dir_ / "none.yaml", "rules: []\n");
-  auto r = load("rules_files: [none.yaml]\n");
+  vw::test::write_file(dir_ / "mine.yaml", "rules:\n  - alert: Mine\n    health: standby\n");
+  auto r = load("rules_files: [none.yaml, mine.yaml]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_TRUE(r.config.rules.empty());
+  EXPECT_EQ(r.config.rules.size(), 25u);
+  ASSERT_EQ(r.config.rule_sets.size(), 3u);
+  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 24 rules");
+  EXPECT_EQ(describe(r.config.rule_sets[1]), (dir_ / "none.yaml").string() + ": 0 rules");
+  auto inline_only = load("rules_files: []\nrules:\n  - alert: Mine\n    health: standby\n");
+  ASSERT_TRUE(inline_only.ok()) << messages(inline_only);
+  EXPECT_EQ(inline_only.config.rules.size(), 25u);
+}
+
+TEST_F(RulesFiles, BuiltInRulesTurnedOffAsAWholeOrByName) {
+  auto off = load("builtin_rules: {enabled: false}\nrules:\n  - alert: Mine\n    health: standby\n");
+  ASSERT_TRUE(off.ok()) << messages(off);
+  ASSERT_EQ(off.config.rules.size(), 1u);
+  EXPECT_EQ(describe(off.config.rule_sets[0]), "<built-in>: off (builtin_rules.enabled: false)");
+  auto some = load("builtin_rules:\n  disable: [VaultHighMemory, VaultClockSkew]\n");
+  ASSERT_TRUE(some.ok()) << messages(some);
+  EXPECT_EQ(some.config.rules.size(), 22u);
+  EXPECT_EQ(rule(some.config, "VaultHighMemory"), nullptr);
+  EXPECT_NE(rule(some.config, "VaultSealed"), nullptr);
+  EXPECT_EQ(describe(some.config.rule_sets[0]), "<built-in>: 22 rules (disabled: VaultClockSkew, VaultHighMemory)");
+}
+
+TEST_F(RulesFiles, UnknownBuiltInNamesAreReportedWithFileAndLine) {
+  auto r = load("builtin_rules:\n  disable:\n    - VaultHighMemory\n    - VaultHighMemmory\n");
+  EXPECT_THAT(messages(r), HasSubstr("vaultwatch.yaml:4:7: builtin_rules.disable[1]: no built-in rule named "
+                                     "\"VaultHighMemmory\" (built-in rules: VaultUnreachable, "));
+  auto typo = load("builtin_rules: {enable: false}\n");
+  EXPECT_THAT(messages(typo), HasSubstr("builtin_rules.enable: unknown key"));
+  auto both = load("builtin_rules: {enabled: false}\nrules_files: [builtin]\n");
+  EXPECT_THAT(messages(both), HasSubstr("vaultwatch.yaml:2:15: rules_files[0]: lists builtin, but "
+                                        "builtin_rules.enabled is false"));
+}
+
+// A copy of config/rules.yaml edited in rules.d (what the docs used to advise) keeps working.
+TEST_F(RulesFiles, OwnRuleWithABuiltInNameReplacesIt) {
+  vw::test::write_file(dir_ / "mine.yaml",
+                       "rules:\n  - alert: VaultSealed\n    health: sealed\n    for: 2m\n");
+  auto r = load("rules_files: [mine.yaml]\n");
+  ASSERT_TRUE(r.ok()) << messages(r);
+  EXPECT_EQ(r.config.rules.size(), 24u);
+  EXPECT_EQ(rule(r.config, "VaultSealed")->for_, 2min);
+  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 23 rules (replaced by yours: VaultSealed)");
 }
 
 TEST_F(RulesFiles, BuiltinEntryKeepsTheDefaultsNextToOwnRules) {
@@ -342,11 +397,12 @@ TEST_F(RulesFiles, BuiltinEntryKeepsTheDefaultsNextToOwnRules) {
 
 TEST_F(RulesFiles, DuplicatesAcrossFilesAndMissingFiles) {
   vw::test::write_file(dir_ / "mine.yaml", "rules:\n  - alert: VaultSealed\n    health: sealed\n");
-  auto r = load("rules_files:\n  - builtin\n  - mine.yaml\n  - missing.yaml\n");
+  vw::test::write_file(dir_ / "again.yaml", "rules:\n  - alert: VaultSealed\n    health: sealed\n");
+  auto r = load("rules_files:\n  - builtin\n  - mine.yaml\n  - missing.yaml\n  - again.yaml\n");
   const auto text = messages(r);
-  EXPECT_THAT(text, HasSubstr((dir_ / "mine.yaml").string() +
-                              ":2:12: rules[0].alert: duplicate alert name \"VaultSealed\" (first defined at "
-                              "<built-in>/config/rules.yaml:"));
+  EXPECT_THAT(text, HasSubstr((dir_ / "again.yaml").string() +
+                              ":2:12: rules[0].alert: duplicate alert name \"VaultSealed\" (first defined at " +
+                              (dir_ / "mine.yaml").string() + ":2)"));
   EXPECT_THAT(text, HasSubstr("vaultwatch.yaml:4:5: rules_files[2]: no such file: " +
                               (dir_ / "missing.yaml").string()));
 }

@@ -368,6 +368,108 @@ TEST(RuleEngine, AuditWindowWithForFiresWhenTheCountHoldsLongEnough) {
   EXPECT_EQ(t[1].at, at(60s));
 }
 
+// A window that stopped holding leaves its firing alert to keep_firing_for: the engine has
+// nothing to do until then (it used to ask to be woken at once, over and over: a busy loop
+// for the whole keep_firing_for after every VaultPermissionDeniedSpike).
+TEST(RuleEngine, WindowThatStoppedHoldingSleepsUntilKeepFiringForEnds) {
+  AuditCond c = audit_paths({"secret/**"});
+  c.threshold = 2;
+  c.window = 10s;
+  Engine e({make_rule("Burst", c, 0s, 15min)}, opts());
+  e.observe(event("secret/a"), at(0s));
+  e.observe(event("secret/a"), at(1s));
+  e.collect_notifications(at(1s));
+  e.tick(at(10s));
+  EXPECT_EQ(state_of(e, "Burst"), AlertState::firing);
+  EXPECT_EQ(find(e, "Burst")->keep_firing_since, at(10s));
+  EXPECT_TRUE(e.collect_notifications(at(10s)).empty());
+  EXPECT_EQ(e.next_wakeup(at(10s)), at(61s)) << "the next re-send, not now";
+}
+
+// ---- history never pages as "now" (issue 17.2) -------------------------------------------
+
+AuditEvent at_time(AuditEvent e, SysTime t) {
+  e.time = t;
+  return e;
+}
+
+TEST(RuleEngine, EntriesOlderThanAuditMaxAgeRaiseNoAlert) {
+  Rule r = make_rule("VaultRootTokenUsed", audit_paths({"sys/**"}));
+  const auto now = at(6 * 24h);
+  Engine e({r}, opts());
+  EXPECT_TRUE(e.observe(at_time(event("sys/mounts/x", "root"), at(0s)), now).empty());
+  EXPECT_EQ(e.alerts().size(), 0u) << "six days old: history";
+  EXPECT_EQ(e.audit_timing().too_old, 1u);
+  // Within the age: alerted, at the entry's own time.
+  e.observe(at_time(event("sys/mounts/x", "root"), now - 14min), now);
+  const Alert* a = find(e, "VaultRootTokenUsed");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->state, AlertState::firing);
+  EXPECT_EQ(a->active_at, now - 14min);
+  EXPECT_EQ(a->fired_at, now - 14min) << "startsAt is when it happened";
+  EXPECT_EQ(a->annotations.count("late"), 0u);
+  EXPECT_EQ(a->keep_firing_since, now) << "keep_firing_for runs from when it was read";
+  // A Vault clock a little ahead: counted at now, not in the future.
+  Engine ahead({r}, opts());
+  ahead.observe(at_time(event("sys/mounts/x", "root"), now + 2s), now);
+  EXPECT_EQ(find(ahead, "VaultRootTokenUsed")->active_at, now);
+  // 0 turns the limit off.
+  auto o = opts();
+  o.audit_max_age = 0s;
+  Engine unlimited({r}, o);
+  unlimited.observe(at_time(event("sys/mounts/x", "root"), at(0s)), now);
+  EXPECT_EQ(state_of(unlimited, "VaultRootTokenUsed"), AlertState::firing);
+}
+
+TEST(RuleEngine, ThresholdWindowsRunOnTheEntriesOwnTime) {
+  AuditCond c = audit_paths({"secret/**"});
+  c.threshold = 20;
+  c.window = 5min;
+  Engine e({make_rule("VaultPermissionDeniedSpike", c, 0s, 0s)}, opts());
+  // 21 entries 30 s apart (10 minutes of traffic) read in one burst: never 20 within 5 minutes.
+  const auto now = at(10min);
+  for (int i = 0; i <= 20; ++i) e.observe(at_time(event("secret/a"), at(i * 30s)), now);
+  EXPECT_TRUE(e.alerts().empty());
+  // The same 21 entries 1 s apart: 20 within 5 minutes at the 20th.
+  Engine burst({make_rule("VaultPermissionDeniedSpike", c, 0s, 0s)}, opts());
+  for (int i = 0; i <= 20; ++i) burst.observe(at_time(event("secret/a"), at(i * 1s)), now);
+  const Alert* a = find(burst, "VaultPermissionDeniedSpike");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->active_at, at(19s)) << "activeAt: the entry that reached the threshold";
+}
+
+TEST(RuleEngine, EntriesWrittenWhileDownAreDeliveredMarkedLate) {
+  Rule r = make_rule("VaultRootTokenUsed", audit_paths({"sys/**"}));
+  Engine before({r}, opts());
+  const auto saved = before.save(at(0s));  // the previous run's last state: it stopped at 0s
+  Engine e({r}, opts());
+  const auto now = at(2h);
+  e.restore(saved, now);
+  EXPECT_EQ(e.audit_timing().down_since, at(0s));
+  e.observe(at_time(event("sys/mounts/old", "root"), at(-1h)), now);
+  EXPECT_TRUE(e.alerts().empty()) << "written before the previous run stopped: history";
+  e.observe(at_time(event("sys/mounts/x", "root"), at(1h)), now);
+  const Alert* a = find(e, "VaultRootTokenUsed");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->state, AlertState::firing);
+  EXPECT_EQ(a->annotations.at("late"), "true");
+  EXPECT_EQ(a->active_at, at(1h));
+  EXPECT_EQ(a->fired_at, at(1h));
+  EXPECT_EQ(e.audit_timing().late, 1u);
+  EXPECT_EQ(e.audit_timing().too_old, 1u);
+  auto n = e.collect_notifications(now);
+  ASSERT_EQ(n.size(), 1u);
+  EXPECT_FALSE(n[0].resolved) << "delivered as firing, so that Alertmanager shows it";
+  EXPECT_EQ(n[0].starts_at, at(1h));
+  e.tick(now + 15min);
+  EXPECT_EQ(state_of(e, "VaultRootTokenUsed"), AlertState::inactive) << "then keep_firing_for from now";
+  // A reload keeps the boundary of the start (it is not a restart).
+  Engine reloaded({r}, opts());
+  reloaded.carry_inputs_from(e);
+  reloaded.restore(e.save(now + 16min), now + 16min);
+  EXPECT_EQ(reloaded.audit_timing().down_since, at(0s));
+}
+
 TEST(RuleEngine, AuditWindowPendingThatStopsHoldingIsDropped) {
   AuditCond c = audit_paths({"secret/**"});
   c.threshold = 2;

@@ -50,8 +50,7 @@ inline HealthObservation node(NodeState s, unsigned status = 0) {
 
 inline AuditEvent event(std::string path, std::string display = "approle",
                         std::vector<std::string> policies = {"default"}) {
-  AuditEvent e;
-  e.time = t0;
+  AuditEvent e;  // no `time`: the engine counts it at the moment it reads it
   e.type = AuditEvent::Type::request;
   e.operation = "update";
   e.path = std::move(path);

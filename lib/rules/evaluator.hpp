@@ -1,0 +1,122 @@
+#pragma once
+// One evaluator per condition kind (rules/evaluators/*.cpp): each owns, in one place, what its
+// kind does when an input arrives (observe), when time passes (tick) and when it next needs
+// the engine woken (deadline). The Engine remembers the inputs (Inputs), dispatches to every
+// evaluator and owns the alert state machine (AlertTable); an evaluator only says which
+// instances of its rule hold.
+//
+// Adding a condition kind: a struct in rule.hpp's Condition variant (and its loader), one file
+// in evaluators/ defining a class derived from Evaluator, and its make_evaluator() overload
+// declared below.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/audit_event.hpp"
+#include "rules/alert_table.hpp"
+#include "rules/observations.hpp"
+#include "rules/rule.hpp"
+#include "rules/window.hpp"
+
+namespace vw::rules {
+
+/// The persisted form of one audit group (group_by tuple) of one rule.
+struct SavedGroup {
+  std::string alertname;
+  Labels key;  // group_by values
+  SlidingWindow::Saved window;
+  std::uint64_t count_since_active = 0;
+  std::optional<AuditEvent> last_event;
+  bool operator==(const SavedGroup&) const = default;
+};
+
+/// A change event (leader or version): previous, current, time.
+using ChangeEvent = std::map<std::string, std::string>;
+
+/// What the engine remembers of its inputs between observations; carried over on reload.
+struct Inputs {
+  struct Snapshot {
+    SysTime at{};
+    std::vector<MetricSample> samples;
+    bool stale_evaluated = false;
+  };
+  bool audit_enabled = true;           // EngineOptions::audit_enabled
+  Duration metric_lookback{0};         // EngineOptions::metric_lookback
+  // sys/health and sys/leader
+  std::string last_version, last_leader;
+  bool vault_active = false;
+  std::optional<SysTime> active_since;
+  std::optional<ChangeEvent> version_change;  // set only while the observation that saw it runs
+  std::optional<ChangeEvent> leader_change;   // likewise
+  // audit
+  std::optional<SysTime> last_audit_activity;
+  struct AuditTiming {
+    std::uint64_t too_old = 0;          // raised no alert: older than audit_max_age
+    std::uint64_t late = 0;             // written while vaultwatch was down: alerted, marked late
+    std::optional<SysTime> down_since;  // the previous run's last saved state (set by restore)
+  } audit_timing;
+  SysTime audit_alive_mark{};  // processing time of the last generation bump for audit entries
+  bool carried = false;        // taken over from a previous engine (reload), not a restart
+  // metrics, secrets, token
+  std::map<MetricSource, Snapshot> metrics;
+  bool metrics_went_stale = false;  // set only while the tick that saw a snapshot go stale runs
+  std::optional<std::vector<SecretAge>> secrets;
+  std::optional<std::pair<TokenTtl, SysTime>> token;
+};
+
+/// One audit entry as the evaluators see it.
+struct AuditEntry {
+  const AuditEvent& event;
+  SysTime at;         // when it happened (threshold windows count on it)
+  bool late = false;  // read long after it was written (see EngineOptions::audit_max_age)
+};
+
+/// Not thread-safe (io thread only, like the Engine that owns it).
+class Evaluator {
+ public:
+  explicit Evaluator(Rule rule) : rule_(std::move(rule)) {}
+  virtual ~Evaluator() = default;
+  Evaluator(const Evaluator&) = delete;
+  Evaluator& operator=(const Evaluator&) = delete;
+
+  const Rule& rule() const { return rule_; }
+
+  // observe: the inputs in `in` changed at `now`. Each kind overrides what it reads.
+  virtual void on_health(const HealthObservation&, const Inputs&, AlertTable&, SysTime, Transitions&) {}
+  virtual void on_leader(const Inputs&, AlertTable&, SysTime, Transitions&) {}
+  /// Per audit entry (the hot path: return at once when the entry does not concern the rule).
+  virtual void on_audit_event(const AuditEntry&, AlertTable&, SysTime, Transitions&) {}
+  /// Any audit line, fed as an event or not: the log is alive.
+  virtual void on_audit_activity(const Inputs&, AlertTable&, SysTime, Transitions&) {}
+  virtual void on_metrics(MetricSource, const std::vector<MetricSample>&, const Inputs&, AlertTable&,
+                          SysTime, Transitions&) {}
+  virtual void on_secrets(const Inputs&, AlertTable&, SysTime, Transitions&) {}
+  virtual void on_token(const Inputs&, AlertTable&, SysTime, Transitions&) {}
+  /// Time passed: deadlines of this kind (windows draining, bounds crossed, staleness).
+  virtual void tick(const Inputs&, AlertTable&, SysTime, Transitions&) {}
+  /// When tick() next has work for this rule (earliest into `w`).
+  virtual void deadline(const Inputs&, const AlertTable&, SysTime, std::optional<SysTime>& /*w*/) const {}
+
+  // Persistence of the kind's own state beyond the alerts (audit groups and windows).
+  virtual void save(std::vector<SavedGroup>&) const {}
+  /// True when the saved group was adopted.
+  virtual bool restore(const SavedGroup&, const AlertTable&) { return false; }
+
+ protected:
+  Rule rule_;
+};
+
+std::unique_ptr<Evaluator> make_evaluator(const HealthCond&, Rule rule);
+std::unique_ptr<Evaluator> make_evaluator(const MetricCond&, Rule rule);
+/// Instant audit rules (window 0) and threshold windows are two evaluators.
+std::unique_ptr<Evaluator> make_evaluator(const AuditCond&, Rule rule);
+std::unique_ptr<Evaluator> make_evaluator(const AuditSilentCond&, Rule rule);
+std::unique_ptr<Evaluator> make_evaluator(const SecretAgeCond&, Rule rule);
+std::unique_ptr<Evaluator> make_evaluator(const TokenTtlCond&, Rule rule);
+
+/// The evaluator for the rule's condition kind.
+std::unique_ptr<Evaluator> make_evaluator(Rule rule);
+
+}  // namespace vw::rules
