@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "core/time.hpp"
 #include "fake_vault/fake_vault.hpp"
 #include "support/daemon_process.hpp"
 #include "support/subprocess.hpp"

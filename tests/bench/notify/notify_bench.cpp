@@ -44,19 +44,19 @@ int main(int argc, char** argv) {
   vw::notify::NotifierOptions o;
   o.state_dir = state.string();
   o.external_url = "http://bench:9410";
-  vw::config::WebhookConfig hook;
+  vw::notify::WebhookOptions hook;
   hook.name = "bench";
   hook.url = sink.url("/hook");
-  o.config.webhooks = {hook};
+  o.webhooks = {hook};
   if (faults) {
-    vw::config::WebhookConfig hanging;
+    vw::notify::WebhookOptions hanging;
     hanging.name = "hanging";
     hanging.url = sink.url("/hang");
     hanging.timeout = 60s;
-    o.config.webhooks.push_back(hanging);
-    vw::config::AlertmanagerConfig dead;
+    o.webhooks.push_back(hanging);
+    vw::notify::AlertmanagerOptions dead;
     dead.url = "http://127.0.0.1:1";
-    o.config.alertmanagers = {dead};
+    o.alertmanagers = {dead};
   }
   auto log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
   auto n = vw::notify::Notifier::create(ioc.get_executor(), o, metrics, log);
