@@ -3,7 +3,7 @@
 
 Runs the real binary over logs from tests/tools/gen_rotation_audit.py (both key layouts, a
 prefix, gzip, several files, stdin) and compares its JSON lines with an INDEPENDENT reference
-written here from the contract (docs/incoming/rotation.md, the header of
+written here from the contract (docs/forensics.md "Rotation propagation", the header of
 lib/rotation/tracker.hpp) with Python's json module; it shares no code with the C++ side.
 
   rotation_cli_test.py --bin build/daemon/vaultwatch --gen tests/tools/gen_rotation_audit.py
