@@ -42,7 +42,7 @@ grep -q '^Depends:.*libsystemd0' "$work/control" || { cat "$work/control"; fail 
 grep -q '^Depends:.*libcrypt1' "$work/control" || fail "Depends lacks libcrypt1"
 for s in postinst prerm postrm; do sh -n "$work/$s" || fail "$s: syntax"; done
 dpkg-deb -x "$deb" "$work/root"
-"$work/root/usr/bin/vaultwatch" --version | grep -q "vaultwatch $version" || fail "packaged binary --version"
+"$work/root/usr/bin/vaultwatch" --version | grep -q "vaultwatch, version $version " || fail "packaged binary --version"
 echo "contents and metadata ok"
 
 # ---- install

@@ -179,7 +179,7 @@ TEST_F(DaemonRules, OwnRulesFilesKeepTheBuiltInRulesOn) {
   write_file(dir_ / "mine.yaml", "rules:\n  - alert: MyStandby\n    health: standby\n");
   auto d = Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path(), "[mine.yaml]")});
   ASSERT_TRUE(d);
-  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=22", default_deadline));
+  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=25", default_deadline));
   ASSERT_TRUE(d->process().wait_for_output("rule set <built-in>: 24 rules", default_deadline));
   ASSERT_TRUE(d->process().wait_for_output("rule set .*mine.yaml: 1 rule", default_deadline));
   auto m = d->scrape();

@@ -14,6 +14,7 @@
 
 #include <fstream>
 
+#include "core/time.hpp"
 #include "fake_vault/fake_vault.hpp"
 #include "support/daemon_process.hpp"
 #include "support/test_support.hpp"
@@ -83,10 +84,13 @@ std::string audit_pair(const std::string& id, const std::string& path, const std
                           "\",\"hmacd\":\"" + hmac_data + "\"},\"headers\":{\"x-vault-token\":[\"" + file_token +
                           "\"]}}";
   const std::string err = error.empty() ? "" : ",\"error\":\"" + error + "\"";
-  return "{" + auth + "," + req + err + ",\"time\":\"2026-01-01T10:00:00.000000001Z\",\"type\":\"request\"}\n" +
+  // Written now: a threshold window counts entries at their own time (rules.md), so a burst
+  // stamped long ago would fire and resolve at once.
+  const std::string now = vw::format_rfc3339_ms(std::chrono::system_clock::now());
+  return "{" + auth + "," + req + err + ",\"time\":\"" + now + "\",\"type\":\"request\"}\n" +
          "{" + auth + "," + req + err + ",\"response\":{\"data\":{\"password\":\"" + secret_value +
          "\",\"aws_secret\":\"" + secret_value_2 + "\",\"token\":\"" + file_token + "\",\"hmacd\":\"" + hmac_data +
-         "\"}},\"time\":\"2026-01-01T10:00:00.000000002Z\",\"type\":\"response\"}\n";
+         "\"}},\"time\":\"" + now + "\",\"type\":\"response\"}\n";
 }
 
 const char* const hygiene_rules =
@@ -132,7 +136,7 @@ class SecretHygiene : public ::testing::Test {
            "  metrics_interval: 100ms\n  token_check_interval: 100ms\n  secrets_interval: 100ms\n"
            "  secrets:\n    - {path: secret/app/db, max_age: 1h}\n    - {path: secret/app/denied, max_age: 1h}\n"
            "audit:\n  path: " + (dir_ / "audit.log").string() +
-           "\n  start_at: beginning\n  alert_max_age: 0s\n"  // its entries carry fixed, old times
+           "\n  start_at: beginning\n"
            "  ignore: {accessors: [\"" + hmac_ignored_accessor + "\"]}\n"
            "  watch:\n    - {name: app, paths: [\"secret/data/app/**\"]}\n"
            "rules_files: [rules.yaml]\n"
