@@ -127,7 +127,7 @@ int run_rotation_command(const std::vector<std::string>& args) {
     return exit_ok;
   }
   if (!cmd.error.empty()) {
-    std::fprintf(stderr, "vaultwatch: %s\n\n%s", cmd.error.c_str(), rotation_usage().c_str());
+    std::fputs(usage_error(cmd.error, "vaultwatch audit rotation").c_str(), stderr);
     return exit_usage;
   }
   std::fflush(stdout);

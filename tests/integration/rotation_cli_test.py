@@ -215,7 +215,8 @@ class RotationCli(unittest.TestCase):
         for bad in (["--format=csv", f], ["--deadline=0s", f], ["--consumer-key=token", f], [], ["--bogus", f]):
             rc, out, err = run(bad)
             self.assertEqual(rc, 2, bad)
-            self.assertIn("usage: vaultwatch audit rotation", err)
+            self.assertIn("see 'vaultwatch audit rotation --help'", err)
+            self.assertEqual(len(err.strip().splitlines()), 1, err)
         rc, out, err = run([os.path.join(self.dir, "missing.log"), f])
         self.assertEqual(rc, 1)
         self.assertIn("missing.log", err)
