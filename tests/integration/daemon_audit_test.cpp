@@ -151,6 +151,22 @@ CheckpointInfo read_checkpoint(const fs::path& file) {
   return {num("offset"), num("inode")};
 }
 
+// A logrotate configuration for `log` in `dir` (real logrotate rotates in the tests): `mode` is
+// e.g. "create 0600" or "copytruncate"; `keep` rotated files are kept.
+std::string write_logrotate_conf(const fs::path& dir, const fs::path& log, const std::string& mode, int keep) {
+  const auto conf = dir / ("logrotate-" + mode.substr(0, mode.find(' ')) + ".conf");
+  write_file(conf, log.string() + " {\n  " + mode + "\n  rotate " + std::to_string(keep) +
+                       "\n  nocompress\n  missingok\n}\n");
+  ::chmod(conf.c_str(), 0644);
+  return conf.string();
+}
+
+// logrotate -f with its state file in `dir`.
+void run_logrotate(const fs::path& dir, const std::string& conf) {
+  auto r = run_command({"logrotate", "-f", "-s", (dir / "logrotate.state").string(), conf});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+}
+
 class DaemonAudit : public ::testing::Test {
  protected:
   std::string config(const fs::path& log, const std::string& start_at) const {
@@ -206,15 +222,9 @@ class DaemonAudit : public ::testing::Test {
     return ok;
   }
   std::string logrotate_conf(const fs::path& log, const std::string& mode) {
-    const auto conf = dir_ / ("logrotate-" + mode + ".conf");
-    write_file(conf, log.string() + " {\n  " + mode + "\n  rotate 1000\n  nocompress\n  missingok\n}\n");
-    ::chmod(conf.c_str(), 0644);
-    return conf.string();
+    return write_logrotate_conf(dir_.path(), log, mode, 1000);
   }
-  void logrotate(const std::string& conf) {
-    auto r = run_command({"logrotate", "-f", "-s", (dir_ / "logrotate.state").string(), conf});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-  }
+  void logrotate(const std::string& conf) { run_logrotate(dir_.path(), conf); }
 
   TempDir dir_;
 };
@@ -495,15 +505,9 @@ class DaemonAuditHealth : public ::testing::Test {
                            "VaultAuditLogSilent"));
   }
   std::string logrotate_create(const fs::path& log) {
-    const auto conf = dir_ / "logrotate.conf";
-    write_file(conf, log.string() + " {\n  create 0600\n  rotate 10\n  nocompress\n  missingok\n}\n");
-    ::chmod(conf.c_str(), 0644);
-    return conf.string();
+    return write_logrotate_conf(dir_.path(), log, "create 0600", 10);
   }
-  void logrotate(const std::string& conf) {
-    auto r = run_command({"logrotate", "-f", "-s", (dir_ / "logrotate.state").string(), conf});
-    ASSERT_EQ(r.exit_code, 0) << r.output;
-  }
+  void logrotate(const std::string& conf) { run_logrotate(dir_.path(), conf); }
 
   TempDir dir_;
   fake::FakeVault vault_;
