@@ -80,13 +80,13 @@ stage_pristine() {
     deploy/test-pristine.sh
     return
   fi
-  local budget=$(( 86 * 60 - ($(date +%s) - VW_CI_START) ))
+  local budget=$(( 80 * 60 - ($(date +%s) - VW_CI_START) ))
   if [ "$budget" -le 0 ]; then
     echo "=== hardening stage pristine SKIPPED: no time left before CI's limit"
     return
   fi
   local rc=0
-  timeout --signal=TERM --kill-after=120 "$budget" deploy/test-pristine.sh || rc=$?
+  timeout --signal=TERM --kill-after=300 "$budget" deploy/test-pristine.sh || rc=$?
   if [ "$rc" -eq 124 ]; then
     echo "=== hardening stage pristine INCOMPLETE: stopped after ${budget} s at CI's time limit (nothing failed before that)"
     return
