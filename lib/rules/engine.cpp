@@ -177,6 +177,32 @@ void Engine::carry_inputs_from(const Engine& old) {
   in_.carried = true;
 }
 
+std::map<std::string, std::string> Engine::save_learnt() const {
+  std::map<std::string, std::string> out;
+  for (const auto& ev : evaluators_) {
+    std::string blob;
+    if (ev->save_learnt(blob)) out.emplace(ev->rule().alert, std::move(blob));
+  }
+  return out;
+}
+
+std::set<std::string> Engine::restore_learnt(const std::map<std::string, std::string>& blobs,
+                                             SysTime now) {
+  std::set<std::string> adopted;
+  for (auto& ev : evaluators_) {
+    auto it = blobs.find(ev->rule().alert);
+    if (it != blobs.end() && ev->restore_learnt(it->second, now)) adopted.insert(it->first);
+  }
+  return adopted;
+}
+
+std::map<std::string, LearntStats> Engine::learnt_stats(SysTime now) const {
+  std::map<std::string, LearntStats> out;
+  for (const auto& ev : evaluators_)
+    if (auto st = ev->learnt_stats(now)) out.emplace(ev->rule().alert, *st);
+  return out;
+}
+
 EngineState Engine::save(SysTime now) const {
   EngineState s;
   s.saved_at = now;

@@ -108,6 +108,14 @@ class Engine {
   /// alerts older than outage_tolerance are dropped (Prometheus' for-outage-tolerance).
   Transitions restore(const EngineState& s, SysTime now);
 
+  /// Learnt state of the behavioural rules (Evaluator::save_learnt), by rule name; rules that
+  /// learn nothing are absent.
+  std::map<std::string, std::string> save_learnt() const;
+  /// Hands each rule the blob saved under its name; returns the names whose blob was adopted.
+  std::set<std::string> restore_learnt(const std::map<std::string, std::string>& blobs, SysTime now);
+  /// Per behavioural rule, what it has learnt (metrics and /api/v1/status).
+  std::map<std::string, LearntStats> learnt_stats(SysTime now) const;
+
  private:
   const Evaluator* rule_named(const std::string& name) const;
   Evaluator* rule_named(const std::string& name);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/audit_event.hpp"
@@ -30,6 +31,14 @@ struct SavedGroup {
   std::uint64_t count_since_active = 0;
   std::optional<AuditEvent> last_event;
   bool operator==(const SavedGroup&) const = default;
+};
+
+/// What a behavioural rule has learnt (Evaluator::learnt_stats).
+struct LearntStats {
+  std::uint64_t values = 0;   // learnt values (new_value) or keys with a baseline (baseline_rate)
+  std::uint64_t evicted = 0;  // dropped for max_values since the rule was created or restored
+  bool learning = false;      // still inside its learning period: it cannot fire yet
+  bool operator==(const LearntStats&) const = default;
 };
 
 /// A change event (leader or version): previous, current, time.
@@ -103,6 +112,18 @@ class Evaluator {
   virtual void save(std::vector<SavedGroup>&) const {}
   /// True when the saved group was adopted.
   virtual bool restore(const SavedGroup&, const AlertTable&) { return false; }
+
+  // Learnt state of the behavioural kinds (issue 14: new_value, baseline_rate): what a rule has
+  // learnt from the audit stream, kept across restarts (one file per rule in state_dir, written
+  // by the RuleManager) and reloads, and built offline by `vaultwatch baseline build`. Binary
+  // and versioned by the kind itself; too large for the JSON alert state.
+  /// Appends the learnt state to `out`; false when the kind learns nothing.
+  virtual bool save_learnt(std::string& /*out*/) const { return false; }
+  /// Adopts a blob written by save_learnt of a rule with the same name. False when the blob is
+  /// not usable (other kind, other key/value settings, corrupt): the rule starts learning afresh.
+  virtual bool restore_learnt(std::string_view /*blob*/, SysTime /*now*/) { return false; }
+  /// What the kind has learnt (metrics, /api/v1/status); nullopt when it learns nothing.
+  virtual std::optional<LearntStats> learnt_stats(SysTime /*now*/) const { return std::nullopt; }
 
  protected:
   Rule rule_;
