@@ -24,10 +24,30 @@ if(VW_SANITIZE)
   endif()
 endif()
 
-# vw_library(<name> SOURCES... ) -> static library vw_<name>, alias vw::<name>, include root lib/.
+# Include roots: each target sees only the header folders of what it links (issue 12). A folder
+# lib/<f> (or daemon/) is exposed through a root of its own, ${PROJECT_BINARY_DIR}/include/<f>/,
+# holding one symlink <f> -> the folder, so `#include "config/config.hpp"` compiles only in a
+# target that links vw::config (directly or through a PUBLIC dependency); the include strings in
+# the sources stay as they are. Two targets built from one folder (rules + rule_manager,
+# config + rules_config) share its root. tests/docs/check_layering.py names the allowed
+# dependency graph.
+#
+# vw_expose_folder(<target> <PUBLIC|PRIVATE> <folder path>): adds the folder's root to `target`.
+function(vw_expose_folder target scope dir)
+  get_filename_component(folder ${dir} NAME)
+  set(root ${PROJECT_BINARY_DIR}/include/${folder})
+  if(NOT IS_SYMLINK ${root}/${folder})
+    file(MAKE_DIRECTORY ${root})
+    file(CREATE_LINK ${dir} ${root}/${folder} SYMBOLIC)
+  endif()
+  target_include_directories(${target} ${scope} ${root})
+endfunction()
+
+# vw_library(<name> SOURCES... ) -> static library vw_<name>, alias vw::<name>, exposing the
+# folder of the CMakeLists.txt that calls it (lib/<folder>).
 function(vw_library name)
   add_library(vw_${name} STATIC ${ARGN})
   add_library(vw::${name} ALIAS vw_${name})
-  target_include_directories(vw_${name} PUBLIC ${PROJECT_SOURCE_DIR}/lib)
+  vw_expose_folder(vw_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(vw_${name} PUBLIC vw::options)
 endfunction()

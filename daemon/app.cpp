@@ -2,15 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
-
-#include "core/version.hpp"
+#include "daemon/exposition.hpp"
 #include "daemon/options.hpp"
 #include "web/routes.hpp"
 
 namespace vw::daemon {
 
-App::App(AppOptions opts, config::Config cfg, Logging& logging)
+App::App(AppOptions opts, config::ConfigWithRules cfg, Logging& logging)
     : opts_(std::move(opts)),
       cfg_(std::move(cfg)),
       logging_(logging),
@@ -84,7 +82,8 @@ void App::register_reload_participants() {
     // Re-read even when the path is the same: a reload re-validates the file and the
     // certificates it names, so a broken file fails the reload instead of passing silently.
     Reloader::Prepared p;
-    auto load = std::make_shared<web::WebSecurityLoad>(web::load_web_security(next.server.web_config_file));
+    auto load = std::make_shared<web::WebSecurityLoad>(
+        web::load_web_security(next.server.web_config_file, web_config_reader()));
     if (auto why = web_security_->check_replace(*load); !why.empty()) {
       p.problems.push_back(why);
       return p;
@@ -98,7 +97,7 @@ void App::register_reload_participants() {
     if (next.audit == cur.audit) return Reloader::Prepared{};
     return Reloader::swap_in(make_audit(next), [this](auto audit) { swap_audit(std::move(audit)); });
   });
-  reloader_.add("rules", [this](const config::Config& next, const config::Config& cur) {
+  reloader_.add("rules", [this](const config::ConfigWithRules& next, const config::ConfigWithRules& cur) {
     // Rules were compiled and validated by the config loader; swapping them cannot fail. Alert
     // state carries over to the rule of the same name (RuleManager::reload).
     Reloader::Prepared p;
@@ -121,14 +120,7 @@ void App::register_reload_participants() {
 }
 
 result<std::unique_ptr<audit::AuditPipeline>> App::make_audit(const config::Config& c) {
-  if (!audit::tailing_enabled(c.audit.path, c.audit.path_explicit)) {
-    if (!c.audit.path.empty()) log_->info("audit log tailing off: default path {} not present", c.audit.path);
-    return std::unique_ptr<audit::AuditPipeline>();
-  }
-  if (!c.state_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(c.state_dir, ec);  // for the checkpoint; a failure is counted there
-  }
+  if (!prepare_audit(c, *log_)) return std::unique_ptr<audit::AuditPipeline>();
   auto p = audit::AuditPipeline::create(ioc_.get_executor(), audit_pipeline_options(c), metrics_.audit,
                                         logging_.get("audit"),
                                         [this](const AuditEvent& e) { on_audit_event(e); },
@@ -173,19 +165,8 @@ std::vector<StartupProblem> App::start() {
   sources.metrics_path = cfg_.server.telemetry_path;
   web::add_core_routes(router_, std::move(sources));
 
-  auto web = web::load_web_security(cfg_.server.web_config_file);
-  if (!web.state) return {{true, web.error}};
-  web_security_ = std::make_unique<web::WebSecurity>(cfg_.server.web_config_file, std::move(web),
-                                                     logging_.get("web"));
-
-  auto sopts = server_options(cfg_.server);
-  sopts.middleware = [this](const http::StringRequest& r, const http::RouteHandler& next) {
-    return web_security_->handle(r, next);
-  };
-  if (web_security_->tls_enabled()) sopts.tls_context = [this] { return web_security_->tls_context(); };
-  server_ = std::make_unique<http::Server>(ioc_.get_executor(), sopts, logging_.get("http_server"),
-                                           [this](const http::StringRequest& r) { return router_(r); });
-  if (auto r = server_->start(); !r) return {{false, r.error().message}};
+  if (auto p = start_exposition(ioc_.get_executor(), cfg_.server, router_, logging_, web_security_, server_))
+    return {*p};
 
   // Alert rules: started before the pollers so that the first health poll is evaluated.
   generator_url_ = generator_url(server_->local_endpoint().port());
@@ -216,13 +197,7 @@ std::vector<StartupProblem> App::start() {
       to_unix_seconds(std::chrono::system_clock::now()));
   install_signals();
   entry_rate_.start();
-  auto ep = server_->local_endpoint();
-  log_->info("vaultwatch started: version={} revision={} config={} vault={}", vw::version,
-             vw::revision, cfg_.source.empty() ? "<built-in defaults>" : cfg_.source, cfg_.vault.address);
-  log_->info("listening: address={} tls={} basic_auth={}",
-             (ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string()) +
-                 ":" + std::to_string(ep.port()),
-             web_security_->tls_enabled(), !cfg_.server.web_config_file.empty());
+  log_started(*log_, cfg_, server_->local_endpoint(), web_security_->tls_enabled());
   // Ready: the configuration is loaded and the server accepts connections.
   systemd_.ready(status_line());
   systemd_.start_watchdog();
@@ -303,14 +278,8 @@ std::string App::reload() {
 }
 
 std::string App::status_line() const {
-  std::string s = "vault " + cfg_.vault.address + ": " +
-                  (first_health_done_ ? to_string(last_state_) : "first poll pending");
-  if (server_) {
-    auto ep = server_->local_endpoint();
-    s += "; serving " + std::string(web_security_ && web_security_->tls_enabled() ? "https" : "http") +
-         " on port " + std::to_string(ep.port());
-  }
-  return s;
+  return daemon::status_line(cfg_.vault.address, first_health_done_, last_state_, server_.get(),
+                             web_security_ && web_security_->tls_enabled());
 }
 
 void App::on_health(const vault::HealthSample& s) {
@@ -340,21 +309,12 @@ void App::on_leader(const vault::LeaderSample& s) {
 }
 
 web::StatusSnapshot App::status() const {
-  StatusSources in;
-  in.vault_address = cfg_.vault.address;
-  in.config_path = cfg_.source;
-  in.started = started_;
-  in.last_reload = last_reload_;
-  in.last_reload_error = last_reload_error_;
-  in.ready = ready();
-  in.node_state = node_state_.get();
-  in.metrics = &metrics_;
-  in.audit = audit_.get();
-  in.audit_entries_per_second_1m = entry_rate_.per_second(std::chrono::minutes(1));
-  in.audit_entries_per_second_5m = entry_rate_.per_second(std::chrono::minutes(5));
-  in.notifier = notifier_.get();
-  in.rules = rules_.get();
-  return status_snapshot(in);
+  return status_snapshot({.vault_address = cfg_.vault.address, .config_path = cfg_.source, .started = started_,
+                          .last_reload = last_reload_, .last_reload_error = last_reload_error_, .ready = ready(),
+                          .node_state = node_state_.get(), .metrics = &metrics_, .audit = audit_.get(),
+                          .audit_entries_per_second_1m = entry_rate_.per_second(std::chrono::minutes(1)),
+                          .audit_entries_per_second_5m = entry_rate_.per_second(std::chrono::minutes(5)),
+                          .notifier = notifier_.get(), .rules = rules_.get()});
 }
 
 std::vector<web::AlertView> App::alerts() const { return alert_views(rules_.get()); }

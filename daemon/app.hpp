@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "audit/pipeline.hpp"
-#include "config/config.hpp"
+#include "config/rules_config.hpp"
 #include "core/alert.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/component_metrics.hpp"
@@ -38,7 +38,7 @@ namespace vw::daemon {
 /// Runs on one thread: everything happens on io() (STYLE.md runtime model).
 class App {
  public:
-  App(AppOptions opts, config::Config cfg, Logging& logging);
+  App(AppOptions opts, config::ConfigWithRules cfg, Logging& logging);
   ~App();
 
   /// Builds the components and binds the server. Empty on success.
@@ -92,7 +92,7 @@ class App {
 
   net::io_context ioc_{1};  // first: destroyed last
   AppOptions opts_;
-  config::Config cfg_;
+  config::ConfigWithRules cfg_;
   Logging& logging_;
   std::shared_ptr<spdlog::logger> log_;
   boost::asio::signal_set signals_;

@@ -7,7 +7,8 @@
 #include <filesystem>
 
 #include "core/version.hpp"
-#include "http/url.hpp"
+#include "config/web_config.hpp"
+#include "core/url.hpp"
 
 namespace vw::daemon {
 
@@ -31,7 +32,7 @@ http::TlsClientOptions tls_client_options(const config::TlsClientConfig& t) {
 }
 
 result<http::ClientOptions> vault_client_options(const config::VaultConfig& v) {
-  auto url = http::parse_url(v.address);
+  auto url = parse_url(v.address);
   if (!url) return make_error("vault.address: " + url.error().message);
   http::ClientOptions o;
   o.base = *url;
@@ -82,7 +83,7 @@ notify::NotifierOptions notifier_options(const config::Config& c, std::string ex
   return o;
 }
 
-rules::RuleManagerOptions rule_manager_options(const config::Config& c, std::string generator_url) {
+rules::RuleManagerOptions rule_manager_options(const config::ConfigWithRules& c, std::string generator_url) {
   rules::RuleManagerOptions o;
   o.rules = c.rules;
   o.engine.external_labels = c.notify.external_labels;
@@ -92,6 +93,25 @@ rules::RuleManagerOptions rule_manager_options(const config::Config& c, std::str
   o.engine.generator_url = std::move(generator_url);
   o.state_file = c.state_dir.empty() ? std::string() : c.state_dir + "/alerts.json";
   return o;
+}
+
+web::WebOptions web_options(const config::WebConfig& w) {
+  web::WebOptions o;
+  o.tls = w.tls;
+  o.headers = w.headers;
+  o.basic_auth_users = w.basic_auth_users;
+  o.rate_limit = {w.rate_limit.interval, w.rate_limit.burst};
+  return o;
+}
+
+web::WebConfigReader web_config_reader() {
+  return [](const std::string& path) -> result<web::WebOptions> {
+    auto parsed = config::load_web_config(path);
+    if (parsed.ok()) return web_options(parsed.config);
+    std::string why = config::to_string(parsed.diagnostics);
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    return make_error(std::move(why));
+  };
 }
 
 http::ServerOptions server_options(const config::ServerConfig& s) {

@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "audit/pipeline.hpp"
-#include "config/config.hpp"
+#include "config/rules_config.hpp"
+#include "config/web_config.hpp"
 #include "core/result.hpp"
 #include "http/client.hpp"
 #include "http/server.hpp"
@@ -15,6 +16,7 @@
 #include "rules/rule_manager.hpp"
 #include "vault/secret_poller.hpp"
 #include "vault/token_source.hpp"
+#include "web/web_security.hpp"
 
 namespace vw::daemon {
 
@@ -35,7 +37,12 @@ audit::AuditPipelineOptions audit_pipeline_options(const config::Config& c);
 notify::NotifierOptions notifier_options(const config::Config& c, std::string external_url = {});
 
 /// The rule manager; `generator_url` is each alert's generatorURL (see generator_url()).
-rules::RuleManagerOptions rule_manager_options(const config::Config& c, std::string generator_url);
+rules::RuleManagerOptions rule_manager_options(const config::ConfigWithRules& c, std::string generator_url);
+
+/// The web config file as lib/web applies it.
+web::WebOptions web_options(const config::WebConfig& w);
+/// Reads a web config file with lib/config (every problem, one per line) into web::WebOptions.
+web::WebConfigReader web_config_reader();
 
 /// The exposition server's address and limits (middleware and TLS are App's wiring).
 http::ServerOptions server_options(const config::ServerConfig& s);

@@ -6,7 +6,7 @@ void Reloader::add(std::string name, Prepare prepare) {
   participants_.push_back(Participant{std::move(name), std::move(prepare)});
 }
 
-std::vector<std::string> Reloader::run(const config::Config& next, const config::Config& current) {
+std::vector<std::string> Reloader::run(const config::ConfigWithRules& next, const config::ConfigWithRules& current) {
   std::vector<std::string> problems;
   std::vector<Commit> commits;
   commits.reserve(participants_.size());

@@ -41,7 +41,7 @@
 #include <string>
 #include <vector>
 
-#include "config/config.hpp"
+#include "config/rules_config.hpp"
 #include "core/result.hpp"
 
 namespace vw::daemon {
@@ -53,7 +53,8 @@ class Reloader {
     std::vector<std::string> problems;  // non-empty: the reload is rejected
     Commit commit;                      // empty: nothing to do
   };
-  using Prepare = std::function<Prepared(const config::Config& next, const config::Config& current)>;
+  /// A participant that needs no rules may take `const config::Config&`.
+  using Prepare = std::function<Prepared(const config::ConfigWithRules& next, const config::ConfigWithRules& current)>;
 
   /// The usual prepare for a component that is rebuilt whole: `built` is the replacement, made
   /// now, or why it could not be made; the commit hands it to `swap`.
@@ -75,7 +76,7 @@ class Reloader {
 
   /// Prepares every participant (all of them, so every problem is reported at once), then
   /// commits all or none. Returns the problems; empty when the new config is in force.
-  std::vector<std::string> run(const config::Config& next, const config::Config& current);
+  std::vector<std::string> run(const config::ConfigWithRules& next, const config::ConfigWithRules& current);
 
   std::vector<std::string> names() const;
 

@@ -35,14 +35,8 @@ web::VaultStatus vault_status(const StatusSources& in) {
       v.leader_address = l->body->leader_address;
     }
   }
-  auto opt_time = [](double unix) -> std::optional<SysTime> {
-    if (unix <= 0) return std::nullopt;
-    return from_unix_seconds(unix);
-  };
   if (in.metrics)
-    for (const auto& [endpoint, rec] : in.metrics->poll.records)
-      v.polls.push_back(web::PollStatus{endpoint, opt_time(rec.last_attempt), opt_time(rec.last_success),
-                                        rec.http_status, rec.error, rec.error_reason});
+    for (const auto& [endpoint, rec] : in.metrics->poll.records) v.polls.push_back(rec);
   return v;
 }
 
@@ -86,6 +80,15 @@ web::StatusSnapshot status_snapshot(const StatusSources& in) {
     s.audit = audit_status(*in.audit, in.metrics->audit, in);
   if (in.notifier) s.receivers = in.notifier->status();
   s.alerts = alert_views(in.rules);
+  return s;
+}
+
+std::string status_line(const std::string& vault_address, bool polled, vault::NodeState state,
+                        const http::Server* server, bool tls) {
+  std::string s = "vault " + vault_address + ": " + (polled ? to_string(state) : "first poll pending");
+  if (server)
+    s += "; serving " + std::string(tls ? "https" : "http") + " on port " +
+         std::to_string(server->local_endpoint().port());
   return s;
 }
 

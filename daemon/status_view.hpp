@@ -15,6 +15,7 @@
 #include "core/time.hpp"
 #include "net/net.hpp"
 #include "notify/notifier.hpp"
+#include "http/server.hpp"
 #include "rules/rule_manager.hpp"
 #include "daemon/component_metrics.hpp"
 #include "vault/node_state_collector.hpp"
@@ -59,6 +60,11 @@ struct StatusSources {
 };
 
 web::StatusSnapshot status_snapshot(const StatusSources& in);
+
+/// The one line systemd shows (`systemctl status`): the Vault node's state as last polled
+/// (`polled` false: none yet) and where the server answers (null: not bound yet).
+std::string status_line(const std::string& vault_address, bool polled, vault::NodeState state,
+                        const http::Server* server, bool tls);
 
 /// The pending and firing alerts as the status page shows them (RuleManager::active_alerts'
 /// order), with the last matching audit event's displayable fields.

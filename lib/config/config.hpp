@@ -1,6 +1,8 @@
 #pragma once
 // The configuration as plain values (SPEC §2). Only lib/config sees YAML; every other component
 // receives the sub-struct it needs, by value. Defaults here are the documented defaults.
+// Depends on core only: the alert rules read from the same files are added by vw::rules_config
+// (config/rules_config.hpp), the web config file is config/web_config.hpp.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "core/duration.hpp"
-#include "rules/rule.hpp"
 
 namespace vw::config {
 
@@ -158,11 +159,8 @@ struct Config {
   RotationConfig rotation;
   std::vector<std::string> rules_files = {"/etc/vaultwatch/rules.d/*.yaml"};
   BuiltinRulesConfig builtin_rules;
-  /// The rules in force (SPEC §5): the built-in set (unless builtin_rules turns it or some of
-  /// its rules off; a rule of the same name in your files replaces a built-in one), inline
-  /// `rules:`, and every file `rules_files` matched.
-  std::vector<rules::Rule> rules;
-  std::vector<RuleSet> rule_sets;  // where they came from: the built-in set first, then yours
+  // The rules in force and where they came from are config::ConfigWithRules's
+  // (config/rules_config.hpp): lib/config itself depends on core only.
   NotifyConfig notify;
   ServerConfig server;
   std::string state_dir = "/var/lib/vaultwatch";

@@ -1,7 +1,6 @@
 #include "config/load.hpp"
 
 #include <fcntl.h>
-#include <glob.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,12 +11,9 @@
 #include <regex>
 #include <sstream>
 
-#include "config/builtin_rules.hpp"
-#include "config/rules_reader.hpp"
 #include "config/yaml_reader.hpp"
 #include "core/glob.hpp"
-#include "http/server.hpp"
-#include "http/url.hpp"
+#include "core/url.hpp"
 
 namespace vw::config {
 
@@ -106,7 +102,7 @@ void read_vault(MapReader& r, VaultConfig& v) {
   });
   if (r.duration("secrets_interval", v.secrets_interval))
     positive(ctx, r, "secrets_interval", v.secrets_interval);
-  if (auto u = http::parse_url(v.address); !u)
+  if (auto u = parse_url(v.address); !u)
     ctx.error(r.node("address"), r.path_of("address"), u.error().message);
 }
 
@@ -196,7 +192,7 @@ void check_url(Context& ctx, MapReader& r, const std::string& url, const std::st
     ctx.error(r.self(), p + ".url", "is required");
     return;
   }
-  if (auto u = http::parse_url(url); !u) ctx.error(r.node("url"), p + ".url", u.error().message);
+  if (auto u = parse_url(url); !u) ctx.error(r.node("url"), p + ".url", u.error().message);
 }
 
 void read_notify(MapReader& r, NotifyConfig& n) {
@@ -248,7 +244,7 @@ void read_notify(MapReader& r, NotifyConfig& n) {
 
 void read_server(MapReader& r, ServerConfig& s) {
   if (r.str("listen_address", s.listen_address)) {
-    if (auto hp = http::split_host_port(s.listen_address); !hp)
+    if (auto hp = split_listen_address(s.listen_address); !hp)
       r.ctx().error(r.node("listen_address"), r.path_of("listen_address"), hp.error().message);
   }
   r.str("web_config_file", s.web_config_file);
@@ -268,121 +264,13 @@ void read_log(MapReader& r, LogConfig& l) {
 }
 
 
-// The rules in force: the built-in set (unless `builtin_rules` turns it, or some of its rules,
-// off), then inline `rules:`, then each `rules_files` pattern in order (globs relative to the
-// config file's directory). A rule of yours with a built-in rule's name replaces the built-in
-// one (so a copy of config/rules.yaml edited in rules.d keeps working); two of yours with one
-// name are an error. The entry `builtin` in rules_files is accepted for older configs (the set
-// is on anyway).
-void read_rules(MapReader& top, const std::string& file, Config& c) {
-  auto& ctx = top.ctx();
-  RuleSetReader reader(c.notify.external_labels);
-  std::vector<RuleSet> sets;
-  if (top.present("rules")) {
-    auto n = top.node("rules");
-    reader.read_list(ctx, n, "rules");
-    if (n.IsSequence() && n.size() > 0)
-      sets.push_back(RuleSet{file.empty() ? "<config>" : file, reader.rules().size()});
-  }
-  const auto base = file.empty() ? std::filesystem::path() : std::filesystem::path(file).parent_path();
-  auto files_node = top.node("rules_files");
-  for (std::size_t i = 0; i < c.rules_files.size(); ++i) {
-    const std::string& pattern = c.rules_files[i];
-    const std::string at = "rules_files[" + std::to_string(i) + "]";
-    const YAML::Node pos = files_node.IsSequence() && i < files_node.size() ? files_node[i] : files_node;
-    if (pattern == "builtin") {
-      if (!c.builtin_rules.enabled)
-        ctx.error(pos, at, "lists builtin, but builtin_rules.enabled is false");
-      continue;
-    }
-    std::filesystem::path p(pattern);
-    if (p.is_relative() && !base.empty()) p = base / p;
-    std::vector<std::string> matched;
-    if (pattern.find_first_of("*?[") == std::string::npos) {
-      std::error_code ec;
-      if (!std::filesystem::exists(p, ec)) {
-        ctx.error(pos, at, "no such file: " + p.string());
-        continue;
-      }
-      matched.push_back(p.string());
-    } else {
-      // A directory that does not exist matches nothing (the default rules.d is optional);
-      // one that cannot be read is a problem worth reporting.
-      static thread_local std::string glob_problem;
-      glob_problem.clear();
-      glob_t g{};
-      int rc = ::glob(p.c_str(), 0,
-                      [](const char* epath, int eerrno) {
-                        if (eerrno != ENOENT && eerrno != ENOTDIR && glob_problem.empty())
-                          glob_problem = std::string(epath) + ": " + std::strerror(eerrno);
-                        return 0;
-                      },
-                      &g);
-      if (rc == 0)
-        for (std::size_t k = 0; k < g.gl_pathc; ++k) matched.emplace_back(g.gl_pathv[k]);
-      globfree(&g);
-      if (!glob_problem.empty())
-        ctx.error(pos, at, "cannot expand \"" + p.string() + "\": " + glob_problem);
-    }
-    for (const auto& f : matched) {
-      std::string why;
-      auto text = read_config_text(f, why);
-      if (!text) {
-        ctx.error(pos, at, f + ": " + why);
-        continue;
-      }
-      Context fctx(f, *ctx.diagnostics(), ctx.env());
-      const auto before = reader.rules().size();
-      reader.read_document(fctx, *text);
-      sets.push_back(RuleSet{f, reader.rules().size() - before});
-    }
-  }
-
-  // The built-in set, read on its own (its names may be reused by yours).
-  RuleSetReader builtin_reader(c.notify.external_labels);
-  Context bctx(std::string(builtin_rules_name), *ctx.diagnostics(), ctx.env());
-  builtin_reader.read_document(bctx, builtin_rules_yaml());
-  const auto& builtin = builtin_reader.rules();
-  std::string names;
-  for (const auto& r : builtin) names += (names.empty() ? "" : ", ") + r.alert;
-  const YAML::Node bnode = top.node("builtin_rules");
-  const YAML::Node dnode = bnode.IsMap() ? YAML::Node(bnode["disable"]) : bnode;
-  const auto& disable = c.builtin_rules.disable;
-  for (std::size_t i = 0; i < disable.size(); ++i) {
-    const bool known = std::any_of(builtin.begin(), builtin.end(),
-                                   [&](const rules::Rule& r) { return r.alert == disable[i]; });
-    if (!known)
-      ctx.error(dnode.IsSequence() && i < dnode.size() ? dnode[i] : dnode,
-                "builtin_rules.disable[" + std::to_string(i) + "]",
-                "no built-in rule named \"" + disable[i] + "\" (built-in rules: " + names + ")");
-  }
-  RuleSet bset{"<built-in>"};
-  bset.enabled = c.builtin_rules.enabled;
-  std::vector<rules::Rule> in_force;
-  if (bset.enabled) {
-    for (const auto& r : builtin) {
-      auto same = [&](const rules::Rule& x) { return x.alert == r.alert; };
-      if (std::find(disable.begin(), disable.end(), r.alert) != disable.end())
-        bset.disabled.push_back(r.alert);
-      else if (std::any_of(reader.rules().begin(), reader.rules().end(), same))
-        bset.replaced.push_back(r.alert);
-      else
-        in_force.push_back(r);
-    }
-  }
-  bset.rules = in_force.size();
-  sets.insert(sets.begin(), std::move(bset));
-  for (auto& r : reader.rules()) in_force.push_back(std::move(r));
-  c.rules = std::move(in_force);
-  c.rule_sets = std::move(sets);
-}
-
 void read_builtin_rules(MapReader& r, BuiltinRulesConfig& b) {
   r.boolean("enabled", b.enabled);
   r.str_list("disable", b.disable);
 }
 
-LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvLookup& env) {
+LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvLookup& env,
+                     const ExtraReader& extra) {
   LoadResult out;
   out.config.source = file;
   Context ctx(file, out.diagnostics, env);
@@ -400,8 +288,10 @@ LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvL
     top.str("state_dir", c.state_dir);
     top.map("log", [&](MapReader& r) { read_log(r, c.log); });
     top.map("builtin_rules", [&](MapReader& r) { read_builtin_rules(r, c.builtin_rules); });
-    // Rules last: their templates are checked against notify.external_labels.
-    read_rules(top, file, c);
+    // Rules last (vw::rules_config): their templates are checked against notify.external_labels.
+    // Without a reader for them the key is accepted unread.
+    if (extra) extra(top, file, c);
+    else top.present("rules");
   }
   return out;
 }
@@ -433,11 +323,12 @@ std::string describe(const RuleSet& s) {
   return out;
 }
 
-LoadResult defaults(const EnvLookup& env) {
-  return load_node(YAML::Node(), "", env);
+LoadResult defaults(const EnvLookup& env, const ExtraReader& extra) {
+  return load_node(YAML::Node(), "", env, extra);
 }
 
-LoadResult load_string(std::string_view yaml, const std::string& file_name, const EnvLookup& env) {
+LoadResult load_string(std::string_view yaml, const std::string& file_name, const EnvLookup& env,
+                       const ExtraReader& extra) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
@@ -454,7 +345,7 @@ LoadResult load_string(std::string_view yaml, const std::string& file_name, cons
         Diagnostic{file_name, root.Mark().line + 1, root.Mark().column + 1, "", "the top level must be a mapping"});
     return out;
   }
-  return load_node(root, file_name, env);
+  return load_node(root, file_name, env, extra);
 }
 
 // Reads a config or rules file. Bounded and non-blocking where it matters, because the path
@@ -495,7 +386,7 @@ std::optional<std::string> read_config_text(const std::string& path, std::string
   return out;
 }
 
-LoadResult load_file(const std::string& path, const EnvLookup& env) {
+LoadResult load_file(const std::string& path, const EnvLookup& env, const ExtraReader& extra) {
   std::string why;
   auto text = read_config_text(path, why);
   if (!text) {
@@ -503,7 +394,7 @@ LoadResult load_file(const std::string& path, const EnvLookup& env) {
     out.diagnostics.push_back(Diagnostic{path, 0, 0, "", why});
     return out;
   }
-  return load_string(*text, path, env);
+  return load_string(*text, path, env, extra);
 }
 
 }  // namespace vw::config

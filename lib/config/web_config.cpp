@@ -11,7 +11,8 @@
 #include <tuple>
 
 #include "config/yaml_reader.hpp"
-#include "http/basic_auth.hpp"
+#include "core/bcrypt_hash.hpp"
+#include "core/tls_settings.hpp"
 
 namespace vw::config {
 
@@ -37,7 +38,7 @@ std::string resolve(const std::filesystem::path& dir, const std::string& p) {
 
 void read_tls(MapReader& t, WebConfig& out, const std::filesystem::path& dir) {
   auto& ctx = t.ctx();
-  http::TlsServerOptions o;
+  TlsServerOptions o;
   std::string client_auth, min_version = "TLS12", max_version = "TLS13";
   t.str("cert", o.cert_pem);
   t.str("key", o.key_pem);
@@ -46,7 +47,7 @@ void read_tls(MapReader& t, WebConfig& out, const std::filesystem::path& dir) {
   t.str("key_file", o.key_file);
   t.str("client_ca_file", o.client_ca_file);
   if (t.str("client_auth_type", client_auth)) {
-    if (auto a = http::parse_client_auth(client_auth); !a)
+    if (auto a = parse_client_auth(client_auth); !a)
       ctx.error(t.node("client_auth_type"), t.path_of("client_auth_type"), a.error().message);
     else
       o.client_auth = *a;
@@ -55,21 +56,21 @@ void read_tls(MapReader& t, WebConfig& out, const std::filesystem::path& dir) {
   for (auto [key, text, target] : {std::tuple{"min_version", &min_version, &o.min_version},
                                    std::tuple{"max_version", &max_version, &o.max_version}}) {
     if (!t.str(key, *text)) continue;
-    if (auto v = http::parse_tls_version(*text); !v)
+    if (auto v = parse_tls_version(*text); !v)
       ctx.error(t.node(key), t.path_of(key), v.error().message);
     else
       *target = *v;
   }
   if (t.str_list("cipher_suites", o.cipher_suites)) {
     for (std::size_t i = 0; i < o.cipher_suites.size(); ++i)
-      if (auto c = http::openssl_cipher_name(o.cipher_suites[i]); !c)
+      if (auto c = find_cipher_suite(o.cipher_suites[i]); !c)
         ctx.error(t.node("cipher_suites"), t.path_of("cipher_suites") + "[" + std::to_string(i) + "]",
                   c.error().message);
   }
   t.boolean("prefer_server_cipher_suites", o.prefer_server_cipher_suites);
   if (t.str_list("curve_preferences", o.curve_preferences)) {
     for (std::size_t i = 0; i < o.curve_preferences.size(); ++i)
-      if (auto c = http::openssl_group_name(o.curve_preferences[i]); !c)
+      if (auto c = openssl_group_name(o.curve_preferences[i]); !c)
         ctx.error(t.node("curve_preferences"),
                   t.path_of("curve_preferences") + "[" + std::to_string(i) + "]", c.error().message);
   }
@@ -91,15 +92,15 @@ void read_tls(MapReader& t, WebConfig& out, const std::filesystem::path& dir) {
   if (!o.client_ca_file.empty() && !o.client_ca_pem.empty())
     ctx.error(t.node("client_ca"), t.path_of("client_ca"), "set client_ca or client_ca_file, not both");
   const bool has_ca = !o.client_ca_file.empty() || !o.client_ca_pem.empty();
-  const bool verifies = o.client_auth == http::ClientAuth::verify_client_cert_if_given ||
-                        o.client_auth == http::ClientAuth::require_and_verify_client_cert;
-  if (has_ca && o.client_auth == http::ClientAuth::no_client_cert)
+  const bool verifies = o.client_auth == ClientAuth::verify_client_cert_if_given ||
+                        o.client_auth == ClientAuth::require_and_verify_client_cert;
+  if (has_ca && o.client_auth == ClientAuth::no_client_cert)
     ctx.error(here, path, "client CA's have been configured without a Client Auth Policy (client_auth_type)");
   if (verifies && !has_ca)
     ctx.error(t.node("client_auth_type"), t.path_of("client_auth_type"),
               client_auth + " needs client_ca_file or client_ca to verify client certificates against");
-  if (!o.client_allowed_sans.empty() && o.client_auth != http::ClientAuth::require_any_client_cert &&
-      o.client_auth != http::ClientAuth::require_and_verify_client_cert)
+  if (!o.client_allowed_sans.empty() && o.client_auth != ClientAuth::require_any_client_cert &&
+      o.client_auth != ClientAuth::require_and_verify_client_cert)
     ctx.error(t.node("client_allowed_sans"), t.path_of("client_allowed_sans"),
               "client_allowed_sans requires client_auth_type to be one of RequireAnyClientCert or "
               "RequireAndVerifyClientCert");
@@ -165,7 +166,7 @@ WebConfigResult parse_web_config(std::string_view yaml, const std::string& file_
       const YAML::Node at = users[user];  // the entry's value, for its line and column
       if (user.find(':') != std::string::npos)
         ctx.error(at, p, "a user name cannot contain ':' (basic auth splits there)");
-      if (auto cost = http::bcrypt_cost(hash); !cost) ctx.error(at, p, cost.error().message);
+      if (auto cost = bcrypt_cost(hash); !cost) ctx.error(at, p, cost.error().message);
     }
   }
   top.map("rate_limit", [&](MapReader& r) {

@@ -17,7 +17,7 @@
 
 #include "config/diagnostics.hpp"
 #include "core/duration.hpp"
-#include "http/tls.hpp"
+#include "core/tls_settings.hpp"
 
 namespace vw::config {
 
@@ -32,7 +32,7 @@ struct WebConfig {
   /// Set when tls_server_config turns TLS on (any of cert, cert_file, key, key_file, client_ca,
   /// client_ca_file or client_auth_type set, as exporter-toolkit decides). Relative paths are
   /// already resolved against the file's directory.
-  std::optional<http::TlsServerOptions> tls;
+  std::optional<TlsServerOptions> tls;
   /// Accepted for compatibility; vaultwatch serves HTTP/1.1 only (it offers no ALPN "h2").
   bool http2 = true;
   std::map<std::string, std::string> headers;           // added to every response
@@ -48,7 +48,8 @@ struct WebConfigResult {
 };
 
 /// Reads and validates a web config file: every problem with line, column and YAML path. Does
-/// not open the certificate files (http::make_server_tls_context does, and reports them).
+/// not open the certificate files, nor ask OpenSSL whether it has the cipher suites
+/// (http::make_server_tls_context does both, and reports them).
 WebConfigResult load_web_config(const std::string& path);
 /// Same, from text; relative paths are resolved against `file_name`'s directory.
 WebConfigResult parse_web_config(std::string_view yaml, const std::string& file_name);

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/bcrypt_hash.hpp"
 #include "core/result.hpp"
 #include "net/net.hpp"
 
@@ -29,9 +30,9 @@ struct BasicCredentials {
 /// scheme or malformed base64.
 std::optional<BasicCredentials> parse_basic_authorization(std::string_view header);
 
-/// Checks that `hash` is a bcrypt hash ($2a$, $2b$ or $2y$, cost 4..31, 53 characters of salt
-/// and digest). Returns the cost.
-result<int> bcrypt_cost(std::string_view hash);
+/// The shape check of a hash is core's (core/bcrypt_hash.hpp: lib/config validates
+/// basic_auth_users with it); this name keeps http's spelling of it.
+using vw::bcrypt_cost;
 
 /// True when `password` matches the bcrypt `hash` (constant-time comparison of the result).
 /// CPU-bound: about 70 ms at cost 10. Thread-safe (crypt_r with per-call state).

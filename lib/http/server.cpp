@@ -16,6 +16,8 @@
 
 #include <unordered_map>
 
+#include "core/url.hpp"
+
 namespace vw::http {
 
 namespace beast = boost::beast;
@@ -257,27 +259,6 @@ net::awaitable<void> accept_loop(std::shared_ptr<Server::State> st) {
 
 }  // namespace
 
-result<std::pair<std::string, std::string>> split_host_port(std::string_view a) {
-  std::string host, port;
-  if (a.starts_with("[")) {
-    auto close = a.find(']');
-    if (close == std::string_view::npos || close + 1 >= a.size() || a[close + 1] != ':')
-      return make_error("bad listen address \"" + std::string(a) + "\" (want [host]:port)");
-    host = a.substr(1, close - 1);
-    port = a.substr(close + 2);
-  } else {
-    auto colon = a.rfind(':');
-    if (colon == std::string_view::npos)
-      return make_error("bad listen address \"" + std::string(a) + "\" (want host:port or :port)");
-    host = a.substr(0, colon);
-    port = a.substr(colon + 1);
-  }
-  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
-      std::stoi(port) > 65535)
-    return make_error("bad port in listen address \"" + std::string(a) + "\"");
-  return std::pair{host, port};
-}
-
 Server::Server(net::any_io_executor ex, ServerOptions opts, std::shared_ptr<spdlog::logger> log,
                RouteHandler handler)
     : ex_(ex),
@@ -286,7 +267,7 @@ Server::Server(net::any_io_executor ex, ServerOptions opts, std::shared_ptr<spdl
 Server::~Server() { stop(); }
 
 result<void> Server::start() {
-  auto hp = split_host_port(state_->opts.listen_address);
+  auto hp = split_listen_address(state_->opts.listen_address);
   if (!hp) return hp.error();
   auto [host, port] = *hp;
   const std::string what = "cannot listen on " + state_->opts.listen_address + ": ";

@@ -72,7 +72,4 @@ class Server {
   std::shared_ptr<State> state_;
 };
 
-/// Splits "host:port", ":port", "[v6]:port". Port must be numeric.
-result<std::pair<std::string, std::string>> split_host_port(std::string_view address);
-
 }  // namespace vw::http

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "core/tls_settings.hpp"
 
 namespace vw::http {
 
@@ -26,47 +27,19 @@ struct TlsClientOptions {
 result<std::shared_ptr<boost::asio::ssl::context>> make_client_tls_context(
     const TlsClientOptions& opts);
 
-/// exporter-toolkit `client_auth_type` values (Go's tls.ClientAuthType).
-enum class ClientAuth {
-  no_client_cert,                  // NoClientCert (default)
-  request_client_cert,             // RequestClientCert: asked for, not required, not verified
-  require_any_client_cert,         // RequireAnyClientCert (alias RequireClientCert): required, not verified
-  verify_client_cert_if_given,     // VerifyClientCertIfGiven
-  require_and_verify_client_cert,  // RequireAndVerifyClientCert: the only secure choice for mTLS
-};
-
-/// Parses the exporter-toolkit spelling ("" is NoClientCert).
-result<ClientAuth> parse_client_auth(std::string_view name);
-
-enum class TlsVersion { tls10 = 0x0301, tls11 = 0x0302, tls12 = 0x0303, tls13 = 0x0304 };
-/// "TLS10".."TLS13" (exporter-toolkit spelling).
-result<TlsVersion> parse_tls_version(std::string_view name);
+// The server side's plain values and name parsers live in core (core/tls_settings.hpp: lib/config
+// validates with them without Asio or OpenSSL); these names keep http's spelling of them.
+using vw::ClientAuth;
+using vw::parse_client_auth;
+using vw::parse_tls_version;
+using vw::TlsServerOptions;
+using vw::TlsVersion;
 
 /// The OpenSSL name of a cipher suite given by its IANA/Go name
-/// ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" -> "ECDHE-RSA-AES128-GCM-SHA256"). Only TLS 1.2 suites:
-/// like Go, TLS 1.3 suites are not configurable.
+/// ("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" -> "ECDHE-RSA-AES128-GCM-SHA256"); "" for a TLS 1.3
+/// suite (accepted, not configurable, as in Go). Error for an unknown name or one this OpenSSL
+/// lacks.
 result<std::string> openssl_cipher_name(std::string_view iana_name);
-/// The OpenSSL group name of a Go curve name (CurveP256, CurveP384, CurveP521, X25519).
-result<std::string> openssl_group_name(std::string_view go_name);
-
-/// The server side of the exporter-toolkit web config, already validated by lib/config (names
-/// are known, cert and key are both given). Paths are absolute or relative to the process's
-/// working directory (lib/config resolves them against the web config file's directory).
-struct TlsServerOptions {
-  std::string cert_file, key_file, client_ca_file;
-  std::string cert_pem, key_pem, client_ca_pem;  // inline alternatives (`cert`, `key`, `client_ca`)
-  ClientAuth client_auth = ClientAuth::no_client_cert;
-  std::vector<std::string> client_allowed_sans;  // exact match against the client cert's SANs
-  TlsVersion min_version = TlsVersion::tls12;
-  TlsVersion max_version = TlsVersion::tls13;
-  std::vector<std::string> cipher_suites;        // IANA/Go names; TLS <= 1.2 only
-  bool prefer_server_cipher_suites = true;
-  std::vector<std::string> curve_preferences;    // Go names
-  bool operator==(const TlsServerOptions&) const = default;
-
-  /// The files the context is built from (to notice when they change).
-  std::vector<std::string> files() const;
-};
 
 /// Builds a server context: loads certificate, key and client CAs now (an unreadable file or a
 /// key that does not match the certificate is an error naming the file), applies versions,

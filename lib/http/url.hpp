@@ -1,26 +1,11 @@
 #pragma once
-#include <string>
-#include <string_view>
-
-#include "core/result.hpp"
+// The URL type and parser are core's (core/url.hpp: lib/config validates URLs with them too);
+// these names keep http's spelling of them.
+#include "core/url.hpp"
 
 namespace vw::http {
 
-/// An http(s) base URL split into what a client connection needs.
-struct Url {
-  bool tls = false;
-  std::string host;       // without brackets for IPv6 literals
-  std::string port;       // always set: explicit, or 80/443 from the scheme
-  std::string path;       // base path without trailing '/', "" for the root
-  bool operator==(const Url&) const = default;
-
-  /// "https://host:port" (brackets around IPv6), for logs and Host headers.
-  std::string origin() const;
-  /// The Host header value: host, plus ":port" when it is not the scheme's default.
-  std::string host_header() const;
-};
-
-/// Parses "http://h:p/base" or "https://h". Rejects other schemes, userinfo, query and fragment.
-result<Url> parse_url(std::string_view text);
+using vw::parse_url;
+using vw::Url;
 
 }  // namespace vw::http

@@ -30,11 +30,12 @@ void PollMetrics::record(const std::string& endpoint, double seconds,
                          const std::string& error_reason, double now_unix, unsigned http_status,
                          const std::string& error) {
   auto& rec = records[endpoint];
-  rec.last_attempt = now_unix;
+  rec.endpoint = endpoint;
+  rec.last_attempt = from_unix_seconds(now_unix);
   rec.http_status = http_status;
   rec.error = error_reason.empty() ? std::string() : (error.empty() ? error_reason : error);
   rec.error_reason = error_reason;
-  if (error_reason.empty()) rec.last_success = now_unix;
+  if (error_reason.empty()) rec.last_success = rec.last_attempt;
   static const prometheus::Histogram::BucketBoundaries buckets = {
       0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   duration.Add({{"endpoint", endpoint}}, buckets).Observe(seconds);

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/duration.hpp"
+#include "core/poll_record.hpp"
 #include "net/net.hpp"
 
 namespace spdlog {
@@ -21,17 +22,9 @@ class logger;
 
 namespace vw::vault {
 
-/// The last poll of one endpoint, for /api/v1/status and the status page.
-struct PollRecord {
-  double last_attempt = 0;   // unix seconds, 0 = never
-  double last_success = 0;
-  unsigned http_status = 0;  // 0 = no HTTP answer
-  std::string error;         // "" on success; never contains a header value
-  std::string error_reason;
-};
-
 /// SPEC §4.1 poll metrics, shared by all pollers; `endpoint` is health, leader, metrics, token
-/// or secrets. Built once (build_poll_metrics). Also keeps the last PollRecord per endpoint.
+/// or secrets. Built once (build_poll_metrics). Also keeps the last PollRecord per endpoint
+/// (for /api/v1/status and the status page).
 /// Not thread-safe: io thread only.
 struct PollMetrics {
   prometheus::Family<prometheus::Histogram>& duration;   // vaultwatch_poll_duration_seconds

@@ -9,20 +9,11 @@
 #include <vector>
 
 #include "core/alert.hpp"
+#include "core/poll_record.hpp"
 #include "core/receiver_status.hpp"
 #include "core/time.hpp"
 
 namespace vw::web {
-
-/// The last poll of one Vault endpoint (health, leader, metrics, token, secrets).
-struct PollStatus {
-  std::string endpoint;
-  std::optional<SysTime> last_attempt;
-  std::optional<SysTime> last_success;
-  unsigned http_status = 0;  // 0 = no HTTP answer
-  std::string error;         // "" when the last poll succeeded; never contains a token
-  std::string error_reason;  // vaultwatch_poll_errors_total reason
-};
 
 struct VaultStatus {
   std::string address;
@@ -32,7 +23,7 @@ struct VaultStatus {
   std::optional<bool> is_leader;
   std::string leader_address;
   std::optional<double> clock_skew_seconds;
-  std::vector<PollStatus> polls;
+  std::vector<PollRecord> polls;  // core/poll_record.hpp, as lib/vault keeps them
 };
 
 struct AuditStatus {

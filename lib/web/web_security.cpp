@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "http/tls.hpp"
+
 namespace vw::web {
 
 namespace bhttp = boost::beast::http;
@@ -25,21 +27,24 @@ FileStamp stamp_file(const std::string& path) {
   return s;
 }
 
-WebSecurityLoad load_web_security(const std::string& path) {
+WebSecurityLoad load_web_security(const std::string& path, const WebConfigReader& read) {
   WebSecurityLoad out;
   if (path.empty()) {
     out.state = std::make_shared<WebSecurityState>();
     return out;
   }
   out.stamps.push_back(stamp_file(path));
-  auto parsed = config::load_web_config(path);
-  if (!parsed.ok()) {
-    out.error = config::to_string(parsed.diagnostics);
-    while (!out.error.empty() && out.error.back() == '\n') out.error.pop_back();
+  if (!read) {
+    out.error = path + ": no reader for web config files";  // a wiring mistake, not the file's
+    return out;
+  }
+  auto parsed = read(path);
+  if (!parsed) {
+    out.error = std::move(parsed.error().message);
     return out;
   }
   auto state = std::make_shared<WebSecurityState>();
-  state->config = std::move(parsed.config);
+  state->config = std::move(*parsed);
   if (state->config.tls) {
     for (const auto& f : state->config.tls->files()) out.stamps.push_back(stamp_file(f));
     auto ctx = http::make_server_tls_context(*state->config.tls);
@@ -53,10 +58,11 @@ WebSecurityLoad load_web_security(const std::string& path) {
   return out;
 }
 
-WebSecurity::WebSecurity(std::string path, WebSecurityLoad initial,
+WebSecurity::WebSecurity(std::string path, WebSecurityLoad initial, WebConfigReader read,
                          std::shared_ptr<spdlog::logger> log, http::BasicAuthOptions auth_options)
     : path_(std::move(path)),
       tls_(initial.state && initial.state->tls),
+      read_(std::move(read)),
       log_(std::move(log)),
       auth_options_(auth_options) {
   adopt(std::move(initial));
@@ -113,7 +119,7 @@ void WebSecurity::refresh() {
   }
   if (!changed) return;
   log_->info("web config changed, reloading: file={}", path_);
-  adopt(load_web_security(path_));
+  adopt(load_web_security(path_, read_));
 }
 
 std::shared_ptr<boost::asio::ssl::context> WebSecurity::tls_context() {

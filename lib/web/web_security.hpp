@@ -17,13 +17,16 @@
 #include <boost/asio/ssl/context.hpp>
 #include <sys/types.h>
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "config/web_config.hpp"
+#include "core/duration.hpp"
 #include "core/result.hpp"
+#include "core/tls_settings.hpp"
 #include "core/token_bucket.hpp"
 #include "http/basic_auth.hpp"
 #include "http/router.hpp"
@@ -47,9 +50,31 @@ struct FileStamp {
 };
 FileStamp stamp_file(const std::string& path);
 
+/// exporter-toolkit's `rate_limit`: requests refused with 429 beyond `burst` per `interval`.
+struct RateLimit {
+  Duration interval{0};  // 0 = no limit
+  int burst = 0;
+  bool operator==(const RateLimit&) const = default;
+};
+
+/// What the web config file says, as lib/web applies it. The daemon builds it from
+/// config::WebConfig (daemon/options.cpp): lib/web reads no configuration files itself.
+struct WebOptions {
+  /// Set when the file turns TLS on; relative paths already resolved against its directory.
+  std::optional<TlsServerOptions> tls;
+  std::map<std::string, std::string> headers;           // added to every response
+  std::map<std::string, std::string> basic_auth_users;  // user -> bcrypt hash
+  RateLimit rate_limit;
+  bool operator==(const WebOptions&) const = default;
+};
+
+/// Reads and validates the web config file at `path`: its options, or every problem (one per
+/// line). Supplied by the daemon (daemon::web_config_reader()).
+using WebConfigReader = std::function<result<WebOptions>(const std::string& path)>;
+
 /// A loaded web config: the parsed file and the TLS context built from it (null without TLS).
 struct WebSecurityState {
-  config::WebConfig config;
+  WebOptions config;
   std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
@@ -62,17 +87,18 @@ struct WebSecurityLoad {
   std::vector<FileStamp> stamps;
 };
 
-/// Reads, validates and builds `path` ("" = no web config: plain HTTP, no auth). Blocking file
-/// I/O on small files. Used at start, on reload, by --check-config and on change.
-WebSecurityLoad load_web_security(const std::string& path);
+/// Reads (with `read`), validates and builds `path` ("" = no web config: plain HTTP, no auth).
+/// Blocking file I/O on small files. Used at start, on reload, by --check-config and on change.
+WebSecurityLoad load_web_security(const std::string& path, const WebConfigReader& read);
 
 /// Applies the current web config to connections and requests. Owns the basic-auth verifier
 /// (and through it the bcrypt worker thread, created on first use). io thread only.
 class WebSecurity {
  public:
-  /// `initial` must be a successful load; it decides whether the server speaks TLS.
-  WebSecurity(std::string path, WebSecurityLoad initial, std::shared_ptr<spdlog::logger> log,
-              http::BasicAuthOptions auth_options = {});
+  /// `initial` must be a successful load; it decides whether the server speaks TLS. `read`
+  /// re-reads the file when it changes.
+  WebSecurity(std::string path, WebSecurityLoad initial, WebConfigReader read,
+              std::shared_ptr<spdlog::logger> log, http::BasicAuthOptions auth_options = {});
   ~WebSecurity();
 
   bool tls_enabled() const { return tls_; }
@@ -96,13 +122,14 @@ class WebSecurity {
 
   std::string path_;
   bool tls_;
+  WebConfigReader read_;
   std::shared_ptr<spdlog::logger> log_;
   http::BasicAuthOptions auth_options_;
   std::shared_ptr<const WebSecurityState> state_;  // null while the file is invalid
   std::string error_;                              // why state_ is null
   std::vector<FileStamp> stamps_;
   std::optional<TokenBucket> limiter_;
-  config::WebRateLimit limiter_config_;
+  RateLimit limiter_config_;
   std::unique_ptr<http::BasicAuthenticator> auth_;  // created on first use; lives as long as this
 };
 

@@ -3,7 +3,7 @@
 //   build/tests/bench/rules_bench
 #include <benchmark/benchmark.h>
 
-#include "config/load.hpp"
+#include "config/rules_config.hpp"
 #include "rules/engine.hpp"
 
 namespace {
@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 using vw::AuditEvent;
 
 std::vector<vw::rules::Rule> builtin() {
-  auto r = vw::config::defaults([](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+  auto r = vw::config::defaults_with_rules([](const std::string&) -> std::optional<std::string> { return std::nullopt; });
   if (!r.ok()) std::abort();
   return r.config.rules;
 }

@@ -1,4 +1,4 @@
-// libFuzzer target for the configuration loader (lib/config): any byte string is a
+// libFuzzer target for the configuration loader (lib/config, with its rules: vw::rules_config): any byte string is a
 // vaultwatch.yaml an operator may write (wrong types, huge values, bad globs, odd YAML, invalid
 // UTF-8). The loader must answer with diagnostics (each with a line, column and path) or a
 // config, never crash, throw or hang. The file name points into a directory that does not
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "config/load.hpp"
+#include "config/rules_config.hpp"
 
 using namespace vw::config;
 
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return it->second;
   };
   const std::string_view yaml(reinterpret_cast<const char*>(data), size);
-  auto r = load_string(yaml, "/nonexistent-fuzz/vaultwatch.yaml", env);
+  auto r = load_string_with_rules(yaml, "/nonexistent-fuzz/vaultwatch.yaml", env);
   for (const auto& d : r.diagnostics) {
     if (d.message.empty()) __builtin_trap();  // every problem says what is wrong
     (void)d.to_string();

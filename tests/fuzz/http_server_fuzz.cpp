@@ -42,7 +42,8 @@ struct Harness {
   tcp::endpoint ep;
 
   Harness() {
-    security = std::make_unique<vw::web::WebSecurity>("", vw::web::load_web_security(""), log);
+    // No web config file: the reader is never called.
+    security = std::make_unique<vw::web::WebSecurity>("", vw::web::load_web_security("", {}), nullptr, log);
     vw::http::Router router;
     vw::web::Sources s;
     s.render_metrics = [] {

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "config/builtin_rules.hpp"
-#include "config/load.hpp"
+#include "config/rules_config.hpp"
 #include "support/test_support.hpp"
 
 namespace vw::config {
@@ -17,24 +17,24 @@ EnvLookup no_env() {
   return [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
 }
 
-std::string messages(const LoadResult& r) { return to_string(r.diagnostics); }
+std::string messages(const FullLoadResult& r) { return to_string(r.diagnostics); }
 
-LoadResult load_rules(const std::string& rules_yaml, const std::string& extra = "") {
+FullLoadResult load_rules(const std::string& rules_yaml, const std::string& extra = "") {
   // Without the built-in set, so that the rules read are exactly these.
   // (last, so that the line numbers of the rules stay as written)
-  return load_string("rules_files: []\n" + extra + "rules:\n" + rules_yaml + (rules_yaml.ends_with('\n') ? "" : "\n") +
-                         "builtin_rules: {enabled: false}\n",
-                     "c.yaml", no_env());
+  return load_string_with_rules("rules_files: []\n" + extra + "rules:\n" + rules_yaml +
+                                    (rules_yaml.ends_with('\n') ? "" : "\n") + "builtin_rules: {enabled: false}\n",
+                                "c.yaml", no_env());
 }
 
-const rules::Rule* rule(const Config& c, const std::string& name) {
+const rules::Rule* rule(const ConfigWithRules& c, const std::string& name) {
   for (const auto& r : c.rules)
     if (r.alert == name) return &r;
   return nullptr;
 }
 
 TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
-  auto r = defaults(no_env());
+  auto r = defaults_with_rules(no_env());
   ASSERT_TRUE(r.ok()) << messages(r);
   ASSERT_EQ(r.config.rule_sets.size(), 1u);
   EXPECT_EQ(r.config.rule_sets[0].source, "<built-in>");
@@ -101,7 +101,7 @@ TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
 }
 
 TEST(RulesLoad, EveryRunbookUrlPointsAtASectionOfTheRunbook) {
-  auto r = defaults(no_env());
+  auto r = defaults_with_rules(no_env());
   ASSERT_TRUE(r.ok()) << messages(r);
   const auto runbook = vw::test::read_file(VW_SOURCE_DIR "/deploy/RUNBOOK.md");
   for (const auto& x : r.config.rules) {
@@ -112,7 +112,7 @@ TEST(RulesLoad, EveryRunbookUrlPointsAtASectionOfTheRunbook) {
 }
 
 TEST(RulesLoad, RunbookBaseComesFromTheEnvironment) {
-  auto r = defaults([](const std::string& k) -> std::optional<std::string> {
+  auto r = defaults_with_rules([](const std::string& k) -> std::optional<std::string> {
     if (k == "VAULTWATCH_RUNBOOK_URL") return "https://wiki.example/vaultwatch/RUNBOOK.md";
     return std::nullopt;
   });
@@ -298,17 +298,17 @@ TEST(RulesLoad, ReportsEveryProblemWithItsPosition) {
 }
 
 TEST(RulesLoad, RulesMustBeAList) {
-  auto r = load_string("rules: {alert: A}\n", "c.yaml", no_env());
+  auto r = load_string_with_rules("rules: {alert: A}\n", "c.yaml", no_env());
   EXPECT_THAT(messages(r), HasSubstr("c.yaml:1:8: rules: must be a list of rules"));
 }
 
 class RulesFiles : public ::testing::Test {
  protected:
   vw::test::TempDir dir_;
-  LoadResult load(const std::string& yaml) {
+  FullLoadResult load(const std::string& yaml) {
     auto cfg = dir_ / "vaultwatch.yaml";
     vw::test::write_file(cfg, yaml);
-    return load_file(cfg.string(), no_env());
+    return load_file_with_rules(cfg.string(), no_env());
   }
 };
 

@@ -29,8 +29,8 @@ TEST(WebConfig, ReadsTheExporterToolkitSample) {
   ASSERT_TRUE(r.config.tls);
   EXPECT_EQ(r.config.tls->cert_file, "/etc/vaultwatch/server.crt") << "relative to the file";
   EXPECT_EQ(r.config.tls->key_file, "/etc/vaultwatch/server.key");
-  EXPECT_EQ(r.config.tls->min_version, http::TlsVersion::tls12);
-  EXPECT_EQ(r.config.tls->max_version, http::TlsVersion::tls13);
+  EXPECT_EQ(r.config.tls->min_version, TlsVersion::tls12);
+  EXPECT_EQ(r.config.tls->max_version, TlsVersion::tls13);
   EXPECT_TRUE(r.config.tls->prefer_server_cipher_suites);
   EXPECT_EQ(r.config.basic_auth_users.size(), 2u);
   EXPECT_EQ(r.config.basic_auth_users.at("alice"), alice);
@@ -62,9 +62,9 @@ TEST(WebConfig, ReadsEveryTlsKey) {
   const auto& t = *r.config.tls;
   EXPECT_EQ(t.client_ca_file, "/etc/vaultwatch/ca.pem");
   EXPECT_EQ(t.cert_file, "/pki/server.pem") << "absolute paths stay";
-  EXPECT_EQ(t.client_auth, http::ClientAuth::require_and_verify_client_cert);
+  EXPECT_EQ(t.client_auth, ClientAuth::require_and_verify_client_cert);
   EXPECT_EQ(t.client_allowed_sans, (std::vector<std::string>{"prometheus.example", "10.0.0.5"}));
-  EXPECT_EQ(t.min_version, http::TlsVersion::tls13);
+  EXPECT_EQ(t.min_version, TlsVersion::tls13);
   EXPECT_FALSE(t.prefer_server_cipher_suites);
   EXPECT_EQ(t.curve_preferences.size(), 2u);
   EXPECT_FALSE(r.config.http2);

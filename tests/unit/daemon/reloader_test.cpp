@@ -25,8 +25,8 @@ struct Probe {
   }
 };
 
-config::Config with_level(std::string level) {
-  config::Config c;
+config::ConfigWithRules with_level(std::string level) {
+  config::ConfigWithRules c;
   c.log.level = std::move(level);
   return c;
 }

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <thread>
 
+#include "core/url.hpp"
 #include "support/http_get.hpp"
 #include "support/test_support.hpp"
 
@@ -188,12 +189,12 @@ TEST_F(ServerFixture, AtTheCapWithEveryConnectionBusyTheNewOneWaitsForASlot) {
 }
 
 TEST(SplitHostPort, ParsesTheExporterSpellings) {
-  EXPECT_EQ(*split_host_port(":9410"), (std::pair<std::string, std::string>{"", "9410"}));
-  EXPECT_EQ(*split_host_port("127.0.0.1:0"), (std::pair<std::string, std::string>{"127.0.0.1", "0"}));
-  EXPECT_EQ(*split_host_port("[::1]:9410"), (std::pair<std::string, std::string>{"::1", "9410"}));
-  EXPECT_FALSE(split_host_port("9410"));
-  EXPECT_FALSE(split_host_port("host:port"));
-  EXPECT_FALSE(split_host_port("host:99999"));
+  EXPECT_EQ(*split_listen_address(":9410"), (std::pair<std::string, std::string>{"", "9410"}));
+  EXPECT_EQ(*split_listen_address("127.0.0.1:0"), (std::pair<std::string, std::string>{"127.0.0.1", "0"}));
+  EXPECT_EQ(*split_listen_address("[::1]:9410"), (std::pair<std::string, std::string>{"::1", "9410"}));
+  EXPECT_FALSE(split_listen_address("9410"));
+  EXPECT_FALSE(split_listen_address("host:port"));
+  EXPECT_FALSE(split_listen_address("host:99999"));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "support/bcrypt.hpp"
 #include "support/pki.hpp"
+#include "daemon/options.hpp"
 #include "support/test_support.hpp"
 
 namespace vw::web {
@@ -19,6 +20,11 @@ namespace {
 
 namespace bhttp = boost::beast::http;
 using ::testing::HasSubstr;
+
+// The web config file read the way the daemon reads it (lib/config, daemon/options.cpp).
+WebSecurityLoad load_web_security(const std::string& path) {
+  return web::load_web_security(path, daemon::web_config_reader());
+}
 
 std::string basic(const std::string& user, const std::string& pw) {
   static const char* tbl = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -53,7 +59,7 @@ class WebSecurityTest : public ::testing::Test {
   std::unique_ptr<WebSecurity> make() {
     auto load = load_web_security(path());
     EXPECT_TRUE(load.state) << load.error;
-    return std::make_unique<WebSecurity>(path(), std::move(load), log_);
+    return std::make_unique<WebSecurity>(path(), std::move(load), daemon::web_config_reader(), log_);
   }
   http::StringResponse get(WebSecurity& w, const std::string& target, const std::string& auth = "") {
     http::StringRequest req{bhttp::verb::get, target, 11};
@@ -81,7 +87,7 @@ class WebSecurityTest : public ::testing::Test {
 TEST_F(WebSecurityTest, WithoutWebConfigEverythingIsOpen) {
   auto load = load_web_security("");
   ASSERT_TRUE(load.state);
-  WebSecurity w("", std::move(load), log_);
+  WebSecurity w("", std::move(load), daemon::web_config_reader(), log_);
   EXPECT_FALSE(w.tls_enabled());
   EXPECT_EQ(get(w, "/metrics").result(), bhttp::status::ok);
 }

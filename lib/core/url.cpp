@@ -1,8 +1,10 @@
-#include "http/url.hpp"
+#include "core/url.hpp"
 
 #include <boost/url/parse.hpp>
+// Boost.URL compiled here, once (separate compilation; see lib/net/asio_impl.cpp for Asio's).
+#include <boost/url/src.hpp>
 
-namespace vw::http {
+namespace vw {
 
 std::string Url::origin() const {
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -56,4 +58,25 @@ result<Url> parse_url(std::string_view text) {
   return out;
 }
 
-}  // namespace vw::http
+result<std::pair<std::string, std::string>> split_listen_address(std::string_view a) {
+  std::string host, port;
+  if (a.starts_with("[")) {
+    auto close = a.find(']');
+    if (close == std::string_view::npos || close + 1 >= a.size() || a[close + 1] != ':')
+      return make_error("bad listen address \"" + std::string(a) + "\" (want [host]:port)");
+    host = a.substr(1, close - 1);
+    port = a.substr(close + 2);
+  } else {
+    auto colon = a.rfind(':');
+    if (colon == std::string_view::npos)
+      return make_error("bad listen address \"" + std::string(a) + "\" (want host:port or :port)");
+    host = a.substr(0, colon);
+    port = a.substr(colon + 1);
+  }
+  if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+      std::stoi(port) > 65535)
+    return make_error("bad port in listen address \"" + std::string(a) + "\"");
+  return std::pair{host, port};
+}
+
+}  // namespace vw
