@@ -14,6 +14,7 @@
 #include "audit/classifier.hpp"
 #include "audit/decoder.hpp"
 #include "audit/pipeline.hpp"
+#include "daemon/rotation_service.hpp"
 
 namespace {
 
@@ -25,8 +26,13 @@ struct Corpus {
   std::size_t bytes = 0;
 };
 
+// "old"/"new": gen_audit.py's mix; "rotation": gen_rotation_audit.py (KV v2 reads and rotations
+// of 12 secrets by 40 consumers, new layout), what the rotation tracker works hardest on.
 std::string generate(const std::string& layout) {
-  const std::string cmd = "python3 " VW_SOURCE_DIR "/tests/tools/gen_audit.py --entries 20000 --seed 7 --root-every 500 --layout " + layout;
+  const std::string cmd =
+      layout == "rotation"
+          ? std::string("python3 " VW_SOURCE_DIR "/tests/tools/gen_rotation_audit.py --events 10000 --seed 7 --layout new")
+          : "python3 " VW_SOURCE_DIR "/tests/tools/gen_audit.py --entries 20000 --seed 7 --root-every 500 --layout " + layout;
   std::string out;
   if (FILE* p = ::popen(cmd.c_str(), "r")) {
     char b[65536];
@@ -123,7 +129,50 @@ void BM_Pipeline(benchmark::State& state, std::string layout) {
   report(state, c);
 }
 
+// The pipeline with rotation tracking on (issue 13: >= 90 % of the ingest speed without it):
+// every entry also goes through the daemon's RotationService (tracker, pickup histogram, the
+// coalesced rebuild of the rules' input, posted once per 256 lines as the tailer's chunks
+// would). `tracked` false: the same pipeline with rotation.secrets empty (the tap returns at once).
+void BM_PipelineRotation(benchmark::State& state, std::string layout, bool tracked) {
+  const auto& c = corpus(layout);
+  vw::net::io_context io;
+  std::vector<std::shared_ptr<prometheus::Collectable>> families;
+  auto metrics = vw::audit::build_audit_metrics(families);
+  AuditPipelineOptions o;
+  o.tailer.path = "/nonexistent/bench.log";
+  o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
+  vw::telemetry::Telemetry telemetry;
+  vw::daemon::RotationServiceOptions ro;
+  if (tracked)
+    for (const char* g : {"secret/data/**", "team/kv/data/**"}) ro.tracker.secrets.push_back(*vw::Glob::compile(g));
+  std::size_t pushes = 0;
+  vw::daemon::RotationService rotation(io.get_executor(), telemetry, ro, std::make_shared<spdlog::logger>("bench"),
+                                       [&](const vw::rules::RotationObservation&) { ++pushes; });
+  rotation.start();
+  std::size_t delivered = 0;
+  auto p = AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
+                                 [&](const vw::AuditEvent& e) { delivered += e.path.size(); }, {},
+                                 [&](const AuditEntryView& v) { rotation.on_entry(v); });
+  for (auto _ : state) {
+    std::size_t n = 0;
+    for (auto l : c.lines) {
+      (*p)->on_line(l);
+      if (++n % 256 == 0) io.poll();
+    }
+    io.poll();
+  }
+  benchmark::DoNotOptimize(delivered);
+  state.counters["pushes"] = static_cast<double>(pushes);
+  report(state, c);
+}
+
 }  // namespace
+
+BENCHMARK_CAPTURE(BM_Pipeline, rotation_log, std::string("rotation"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PipelineRotation, rotation_log_off, std::string("rotation"), false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PipelineRotation, rotation_log_on, std::string("rotation"), true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PipelineRotation, new_layout_off, std::string("new"), false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PipelineRotation, new_layout_on, std::string("new"), true)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_CAPTURE(BM_Decode, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Decode, new_layout, std::string("new"))->Unit(benchmark::kMillisecond);
