@@ -81,7 +81,8 @@ class DaemonRotation : public ::testing::Test {
 };
 
 TEST_F(DaemonRotation, StaleConsumerAlertsAfterTheDeadlineSurvivesARestartAndResolvesOnPickup) {
-  const auto t = std::chrono::system_clock::now();
+  // Whole milliseconds: the audit line's time has that precision, and the deadline runs from it.
+  const auto t = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
   append({t - 30s, "read", db, "billing", 1, "10.0.0.9"});
   append({t, "update", db, "admin", 2, "10.0.0.1"});
   {
