@@ -1,6 +1,5 @@
 #include "daemon/rotation_service.hpp"
 
-#include <boost/asio/post.hpp>
 #include <prometheus/client_metric.h>
 #include <prometheus/histogram.h>
 #include <prometheus/metric_family.h>
@@ -150,12 +149,12 @@ RotationService::RotationService(net::any_io_executor ex, telemetry::Telemetry& 
       collector_(std::make_shared<RotationCollector>(&tracker_, opts_.path_label_limit, opts_.clock)),
       pickup_(build_pickup_histogram(telemetry)),
       wake_(ex_),
-      save_timer_(ex_) {
+      save_timer_(ex_),
+      push_timer_(ex_) {
   telemetry_.add(collector_);
 }
 
 RotationService::~RotationService() {
-  *alive_ = false;
   stop();
   telemetry_.remove(collector_);
 }
@@ -172,7 +171,9 @@ void RotationService::stop() {
   running_ = false;
   wake_.cancel();
   save_timer_.cancel();
+  push_timer_.cancel();
   save_armed_ = false;
+  push_armed_ = false;
   if (dirty_) save();
 }
 
@@ -249,20 +250,21 @@ void RotationService::on_entry(const audit::AuditEntryView& e) {
   if (o.behind_touched) changed();
 }
 
-// Coalesces the rebuild of the rules' input to once per batch of lines: the tailer hands over
-// at most 256 KiB per handler, so a backlog of reads of stale consumers rebuilds it once per
-// chunk, not once per line.
+// Coalesces the rebuild of the rules' input: after the current batch of lines (the tailer hands
+// over at most 256 KiB per handler), and at most once per min_push_interval.
 void RotationService::changed() {
-  if (flush_posted_ || !running_) return;
-  flush_posted_ = true;
-  boost::asio::post(ex_, [this, alive = std::weak_ptr<bool>(alive_)] {
-    if (alive.expired()) return;
-    flush_posted_ = false;
-    if (running_) flush();
+  if (push_armed_ || !running_) return;
+  push_armed_ = true;
+  push_timer_.expires_at(std::max(net::steady_timer::clock_type::now(), last_push_ + opts_.min_push_interval));
+  push_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || !running_) return;
+    push_armed_ = false;
+    flush();
   });
 }
 
 void RotationService::flush() {
+  last_push_ = net::steady_timer::clock_type::now();
   const auto now = opts_.clock();
   tracker_.expire(now);  // aged-out consumers go (they are no consumers any more)
   if (sink_) sink_(observation(now));

@@ -46,10 +46,14 @@ struct RotationServiceOptions {
   /// At most this many `path` label values per rotation family; later paths are summed into
   /// path="other" in vaultwatch_rotation_consumers and not exported in the per-secret gauges.
   std::size_t path_label_limit = 100;
+  /// The rules' input is rebuilt (O(pairs)) at most this often while entries keep changing it:
+  /// a backlog full of stale consumers' reads must not rebuild it per 256 KiB chunk. Far below
+  /// any sensible rotation.deadline, so alerts still fire at their deadline.
+  Duration min_push_interval = std::chrono::milliseconds(100);
   std::function<SysTime()> clock = [] { return std::chrono::system_clock::now(); };
   bool operator==(const RotationServiceOptions& o) const {
     return tracker == o.tracker && state_file == o.state_file && save_delay == o.save_delay &&
-           path_label_limit == o.path_label_limit;
+           path_label_limit == o.path_label_limit && min_push_interval == o.min_push_interval;
   }
 };
 
@@ -112,13 +116,13 @@ class RotationService {
   prometheus::Histogram& pickup_;
   net::steady_timer wake_;
   net::steady_timer save_timer_;
-  bool flush_posted_ = false;
+  net::steady_timer push_timer_;
+  net::steady_timer::time_point last_push_{};
+  bool push_armed_ = false;
   bool save_armed_ = false;
   bool dirty_ = false;
   bool running_ = false;
   std::string last_save_error_;
-  // Lets a posted flush see that the service is gone (it is posted, not a timer we can cancel).
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace vw::daemon

@@ -109,59 +109,62 @@ void BM_DecodeClassify(benchmark::State& state, std::string layout) {
   report(state, c);
 }
 
+// The daemon's audit pipeline without a file: the benchmark hands lines to on_line().
+struct BenchPipeline {
+  vw::net::io_context io;
+  std::vector<std::shared_ptr<prometheus::Collectable>> families;
+  vw::audit::AuditMetrics metrics = vw::audit::build_audit_metrics(families);
+  std::size_t delivered = 0;
+  std::unique_ptr<AuditPipeline> pipeline;
+
+  explicit BenchPipeline(AuditPipeline::ViewTap tap = {}) {
+    AuditPipelineOptions o;
+    o.tailer.path = "/nonexistent/bench.log";
+    o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
+    pipeline = std::move(*AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
+                                                [this](const vw::AuditEvent& e) { delivered += e.path.size(); },
+                                                {}, std::move(tap)));
+  }
+};
+
 // Everything the daemon does per line: decode, classify, count into the Prometheus families,
 // materialise the AuditEvent for the rules sink.
 void BM_Pipeline(benchmark::State& state, std::string layout) {
   const auto& c = corpus(layout);
-  vw::net::io_context io;
-  std::vector<std::shared_ptr<prometheus::Collectable>> families;
-  auto metrics = vw::audit::build_audit_metrics(families);
-  AuditPipelineOptions o;
-  o.tailer.path = "/nonexistent/bench.log";
-  o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
-  std::size_t delivered = 0;
-  auto p = AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
-                                 [&](const vw::AuditEvent& e) { delivered += e.path.size(); });
+  BenchPipeline b;
   for (auto _ : state) {
-    for (auto l : c.lines) (*p)->on_line(l);
+    for (auto l : c.lines) b.pipeline->on_line(l);
   }
-  benchmark::DoNotOptimize(delivered);
+  benchmark::DoNotOptimize(b.delivered);
   report(state, c);
 }
 
 // The pipeline with rotation tracking on (issue 13: >= 90 % of the ingest speed without it):
 // every entry also goes through the daemon's RotationService (tracker, pickup histogram, the
-// coalesced rebuild of the rules' input, posted once per 256 lines as the tailer's chunks
-// would). `tracked` false: the same pipeline with rotation.secrets empty (the tap returns at once).
+// coalesced rebuild of the rules' input; the io_context runs every 256 lines, as between the
+// tailer's chunks). `tracked` false: the same with rotation.secrets empty (the tap returns at once).
 void BM_PipelineRotation(benchmark::State& state, std::string layout, bool tracked) {
   const auto& c = corpus(layout);
-  vw::net::io_context io;
-  std::vector<std::shared_ptr<prometheus::Collectable>> families;
-  auto metrics = vw::audit::build_audit_metrics(families);
-  AuditPipelineOptions o;
-  o.tailer.path = "/nonexistent/bench.log";
-  o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
+  vw::daemon::RotationService* rotation = nullptr;
+  BenchPipeline b([&](const AuditEntryView& v) { rotation->on_entry(v); });
   vw::telemetry::Telemetry telemetry;
   vw::daemon::RotationServiceOptions ro;
   if (tracked)
     for (const char* g : {"secret/data/**", "team/kv/data/**"}) ro.tracker.secrets.push_back(*vw::Glob::compile(g));
   std::size_t pushes = 0;
-  vw::daemon::RotationService rotation(io.get_executor(), telemetry, ro, std::make_shared<spdlog::logger>("bench"),
-                                       [&](const vw::rules::RotationObservation&) { ++pushes; });
-  rotation.start();
-  std::size_t delivered = 0;
-  auto p = AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
-                                 [&](const vw::AuditEvent& e) { delivered += e.path.size(); }, {},
-                                 [&](const AuditEntryView& v) { rotation.on_entry(v); });
+  vw::daemon::RotationService service(b.io.get_executor(), telemetry, ro, std::make_shared<spdlog::logger>("bench"),
+                                      [&](const vw::rules::RotationObservation&) { ++pushes; });
+  rotation = &service;
+  service.start();
   for (auto _ : state) {
     std::size_t n = 0;
     for (auto l : c.lines) {
-      (*p)->on_line(l);
-      if (++n % 256 == 0) io.poll();
+      b.pipeline->on_line(l);
+      if (++n % 256 == 0) b.io.poll();
     }
-    io.poll();
+    b.io.poll();
   }
-  benchmark::DoNotOptimize(delivered);
+  benchmark::DoNotOptimize(b.delivered);
   state.counters["pushes"] = static_cast<double>(pushes);
   report(state, c);
 }

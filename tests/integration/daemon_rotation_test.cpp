@@ -48,9 +48,10 @@ class DaemonRotation : public ::testing::Test {
     return Daemon::start(dir_.path(), {cfg, {"--log.level=debug"}});
   }
 
-  void append(const KvAuditEntry& e) {
+  // An entry at `epoch` + e.when.
+  void append(SysTime epoch, const KvAuditEntry& e) {
     std::ofstream out(dir_ / "audit.log", std::ios::app | std::ios::binary);
-    out << kv_audit_line(e) << "\n";
+    out << kv_audit_line(e, epoch) << "\n";
   }
 
   struct Notice {
@@ -83,8 +84,8 @@ class DaemonRotation : public ::testing::Test {
 TEST_F(DaemonRotation, StaleConsumerAlertsAfterTheDeadlineSurvivesARestartAndResolvesOnPickup) {
   // Whole milliseconds: the audit line's time has that precision, and the deadline runs from it.
   const auto t = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  append({t - 30s, "read", db, "billing", 1, "10.0.0.9"});
-  append({t, "update", db, "admin", 2, "10.0.0.1"});
+  append(t, {-30s, "read", db, "billing", 1, "10.0.0.9"});
+  append(t, {0s, "update", db, "admin", 2, "10.0.0.1"});
   {
     auto d = start();
     ASSERT_TRUE(d);
@@ -134,7 +135,7 @@ TEST_F(DaemonRotation, StaleConsumerAlertsAfterTheDeadlineSurvivesARestartAndRes
   ASSERT_TRUE(d->process().wait_for_output("rotation state restored: secrets=1 pairs=1", default_deadline));
   // The restored consumer is still stale and the alert still firing, without a new announcement:
   // another consumer's read goes through the pipeline and the rules meanwhile.
-  append({std::chrono::system_clock::now(), "read", db, "reports", 2, "10.0.0.5"});
+  append(std::chrono::system_clock::now(), {0s, "read", db, "reports", 2, "10.0.0.5"});
   ASSERT_TRUE(d->wait_metric("vaultwatch_rotation_consumers{path=\"secret/data/app/db\",state=\"current\"}", 1));
   ASSERT_TRUE(d->wait_metric("vaultwatch_alerts{alertname=\"VaultSecretRotationNotPropagated\",alertstate=\"firing\","
                              "severity=\"warning\"}", 1));
@@ -143,7 +144,7 @@ TEST_F(DaemonRotation, StaleConsumerAlertsAfterTheDeadlineSurvivesARestartAndRes
   EXPECT_EQ(count("resolved"), 0u);
 
   // billing picks the new version up: resolved.
-  append({std::chrono::system_clock::now(), "read", db, "billing", 2, "10.0.0.9"});
+  append(std::chrono::system_clock::now(), {0s, "read", db, "billing", 2, "10.0.0.9"});
   ASSERT_TRUE(wait_until([&] { return count("resolved") == 1; }, default_deadline, "resolved notification"));
   EXPECT_EQ(count("firing"), 1u);
   auto m = d->scrape();

@@ -2,7 +2,7 @@
 
 namespace vw::test {
 
-std::string kv_audit_line(const KvAuditEntry& e) {
+std::string kv_audit_line(const KvAuditEntry& e, SysTime epoch) {
   std::string mount = e.mount ? e.mount : std::string(e.path).substr(0, std::string(e.path).find('/') + 1);
   std::string ns = std::string(R"({"id":)") + (*e.ns ? R"("abc12","path":")" + std::string(e.ns) + "\"" : R"("root")") + "}";
   std::string auth = std::string(R"({"accessor":"hmac-sha256:aa","client_token":"hmac-sha256:bb","display_name":")") +
@@ -16,7 +16,7 @@ std::string kv_audit_line(const KvAuditEntry& e) {
                : R"({"data":{"created_time":"hmac-sha256:dd","deletion_time":"hmac-sha256:ee","destroyed":false,"version":)" +
                      std::to_string(e.version) + "}}";
   }
-  const std::string time = format_rfc3339_ms(e.time);
+  const std::string time = format_rfc3339_ms(epoch + e.when);
   const std::string err = *e.error ? std::string(R"(,"error":")") + e.error + "\"" : "";
   if (e.old_layout) {
     return R"({"time":")" + time + R"(","type":"response","auth":)" + auth + R"(,"request":{"id":"r1","operation":")" + e.op +

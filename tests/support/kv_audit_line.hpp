@@ -4,12 +4,13 @@
 // in response.data.metadata.version, writes the new one in response.data.version.
 #include <string>
 
+#include "core/duration.hpp"
 #include "core/time.hpp"
 
 namespace vw::test {
 
 struct KvAuditEntry {
-  SysTime time{};
+  Duration when;     // the entry's time: the `epoch` given to kv_audit_line plus this
   const char* op;    // read, update, create, patch, delete
   const char* path;  // request.path
   const char* who;   // entity_id ("" = none) ; display_name is "dn-" + who
@@ -22,6 +23,6 @@ struct KvAuditEntry {
 };
 
 /// The entry as one JSON line, without the trailing newline.
-std::string kv_audit_line(const KvAuditEntry& e);
+std::string kv_audit_line(const KvAuditEntry& e, SysTime epoch);
 
 }  // namespace vw::test

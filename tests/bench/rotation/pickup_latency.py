@@ -15,14 +15,12 @@ alert within 1 s of the deadline).
 import argparse
 import json
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "notify"))
-from alert_latency import wait_for  # noqa: E402
+from alert_latency import start_daemon, start_sink, stop  # noqa: E402
 
 DEADLINE_S = 0.2
 
@@ -84,23 +82,14 @@ def main():
     arrivals = os.path.join(tmp, "arrivals.jsonl")
     audit = os.path.join(tmp, "audit.log")
     open(audit, "w").close()
-    sink = subprocess.Popen([os.path.join(args.build, "tests/webhook_sink/webhook-sink"),
-                             "--listen=127.0.0.1:0", "--out=" + arrivals], stderr=subprocess.PIPE, text=True)
-    port = wait_for(r"listening: port=(\d+)", sink.stderr, 10).group(1)
-    with open(os.path.join(tmp, "vaultwatch.yaml"), "w") as f:
-        # Built-in rules: the shipped VaultSecretRotationNotPropagated.
-        f.write("vault: {address: http://127.0.0.1:1, health_interval: 1h, leader_interval: 1h}\n"
-                "audit: {path: %s, start_at: end}\n"
-                "rotation: {secrets: [\"secret/data/bench/**\"], deadline: %dms, consumer_window: 1h}\n"
-                "notify:\n  resend_interval: 1h\n  webhooks:\n    - {name: bench, url: \"http://127.0.0.1:%s/hook\"}\n"
-                "state_dir: %s\n" % (audit, int(DEADLINE_S * 1000), port, tmp))
-    daemon = subprocess.Popen([os.path.join(args.build, "daemon/vaultwatch"),
-                               "--config.file=" + os.path.join(tmp, "vaultwatch.yaml"),
-                               "--web.listen-address=127.0.0.1:0", "--log.level=warn"],
-                              stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # let the tailer open the file and seek to its end
-    if daemon.poll() is not None:
-        raise SystemExit("vaultwatch exited: " + daemon.stderr.read())
+    sink, port = start_sink(args.build, arrivals)
+    # Built-in rules: the shipped VaultSecretRotationNotPropagated.
+    daemon = start_daemon(args.build, tmp,
+                          "vault: {address: http://127.0.0.1:1, health_interval: 1h, leader_interval: 1h}\n"
+                          "audit: {path: %s, start_at: end}\n"
+                          "rotation: {secrets: [\"secret/data/bench/**\"], deadline: %dms, consumer_window: 1h}\n"
+                          "notify:\n  resend_interval: 1h\n  webhooks:\n    - {name: bench, url: \"http://127.0.0.1:%s/hook\"}\n"
+                          "state_dir: %s\n" % (audit, int(DEADLINE_S * 1000), port, tmp))
 
     pickup, firing = [], []
     fd = os.open(audit, os.O_WRONLY | os.O_APPEND)
@@ -119,10 +108,7 @@ def main():
             pickup.append((arr.wait("resolved", path) - t_read) / 1e6)
     finally:
         os.close(fd)
-        daemon.send_signal(signal.SIGTERM)
-        sink.send_signal(signal.SIGTERM)
-        daemon.wait(15)
-        sink.wait(5)
+        stop(daemon, sink)
     print("new version read appended -> resolved POST received, %d events: %s" % (len(pickup), quantiles(pickup)))
     print("deadline passed -> firing POST received (write line + %.0f ms), %d events: %s"
           % (DEADLINE_S * 1000, len(firing), quantiles(firing)))

@@ -19,23 +19,8 @@ using namespace std::chrono_literals;
 const SysTime t0 = *parse_rfc3339("2026-12-01T00:00:00Z");
 SysTime at(Duration d) { return t0 + d; }
 
-struct Entry {
-  Duration when;
-  const char* op;    // read, update, create, patch, delete
-  const char* path;  // request.path
-  const char* who;   // entity_id ("" = none) ; display_name is "dn-" + who
-  int version;       // response version, < 0 = none
-  const char* remote = "10.0.0.1";
-  const char* ns = "";          // namespace path ("ns1/")
-  const char* mount = nullptr;  // mount_point; default: the path's first segment
-  bool old_layout = false;      // Vault <= 1.16 key order, no mount_point
-  const char* error = "";
-};
-
-std::string line(const Entry& e) {
-  return test::kv_audit_line({at(e.when), e.op, e.path, e.who, e.version, e.remote, e.ns, e.mount, e.old_layout,
-                              e.error});
-}
+using Entry = test::KvAuditEntry;
+std::string line(const Entry& e) { return test::kv_audit_line(e, t0); }
 
 Options opts(std::vector<std::string> globs = {"secret/data/app/**"}) {
   Options o;
