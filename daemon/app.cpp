@@ -22,6 +22,7 @@ App::App(AppOptions opts, config::ConfigWithRules cfg, Logging& logging)
 App::~App() {
   // Components first (they cancel their work), then the io_context's pending handlers die with it.
   audit_.reset();
+  rotation_.reset();
   notifier_.reset();  // writes the webhook spools if stop() did not get to it
   server_.reset();
   vault_.reset();  // pollers, client, then the token source
@@ -109,6 +110,12 @@ void App::register_reload_participants() {
     };
     return p;
   });
+  reloader_.add("rotation", [this](const config::Config& next, const config::Config& cur) {
+    Reloader::Prepared p;
+    if (next.rotation == cur.rotation && next.state_dir == cur.state_dir) return p;
+    p.commit = [this, o = rotation_service_options(next)]() mutable { rotation_->reload(std::move(o)); };
+    return p;
+  });
   reloader_.add("notify", [this](const config::Config& next, const config::Config& cur) {
     if (next.notify == cur.notify && next.state_dir == cur.state_dir) return Reloader::Prepared{};
     return Reloader::swap_in(make_notifier(next), [this](auto n) { swap_notifier(std::move(n)); });
@@ -125,7 +132,8 @@ result<std::unique_ptr<audit::AuditPipeline>> App::make_audit(const config::Conf
                                         logging_.get("audit"),
                                         [this](const AuditEvent& e) { on_audit_event(e); },
                                         // README: every line is activity for audit_silent.
-                                        [this] { if (rules_) rules_->on_audit_activity(); });
+                                        [this] { if (rules_) rules_->on_audit_activity(); },
+                                        [this](const audit::AuditEntryView& v) { if (rotation_) rotation_->on_entry(v); });
   if (!p) return make_error("audit: " + p.error().message);
   return std::move(*p);
 }
@@ -185,6 +193,14 @@ std::vector<StartupProblem> App::start() {
   log_->info("alert rules loaded: rules={} sources={}", cfg_.rules.size(), cfg_.rule_sets.size());
   for (const auto& set : cfg_.rule_sets) log_->info("rule set {}", config::describe(set));
 
+  // Rotation tracking: after the rules (its first observation is the restored state), before the
+  // audit tailer (which feeds it).
+  rotation_ = std::make_unique<RotationService>(
+      ioc_.get_executor(), telemetry_, rotation_service_options(cfg_), logging_.get("rotation"),
+      [this](const rules::RotationObservation& o) { if (rules_) rules_->on_rotation(o); });
+  rotation_->start();
+  web::add_rotation_route(router_, [this] { return rotation_->api_json(); });
+
   auto parts = build_vault(cfg_.vault);
   if (!parts) return {{true, parts.error().message}};
   swap_vault(std::move(*parts));
@@ -231,6 +247,7 @@ void App::stop() {
   if (server_) server_->stop();
   if (vault_) vault_->stop();
   if (audit_) audit_->stop();  // saves the audit checkpoint
+  if (rotation_) rotation_->stop();  // saves the rotation state (after the last entry it got)
   if (rules_) rules_->stop();    // saves the alert state
   // Receivers keep delivering while run() drains, then spool what is left (webhooks).
   if (notifier_) notifier_->shutdown(std::chrono::seconds(5));
@@ -314,7 +331,7 @@ web::StatusSnapshot App::status() const {
                           .node_state = node_state_.get(), .metrics = &metrics_, .audit = audit_.get(),
                           .audit_entries_per_second_1m = entry_rate_.per_second(std::chrono::minutes(1)),
                           .audit_entries_per_second_5m = entry_rate_.per_second(std::chrono::minutes(5)),
-                          .notifier = notifier_.get(), .rules = rules_.get()});
+                          .notifier = notifier_.get(), .rules = rules_.get(), .rotation = rotation_.get()});
 }
 
 std::vector<web::AlertView> App::alerts() const { return alert_views(rules_.get()); }

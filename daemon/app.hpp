@@ -20,6 +20,7 @@
 #include "daemon/feeds.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/reloader.hpp"
+#include "daemon/rotation_service.hpp"
 #include "daemon/startup.hpp"
 #include "daemon/status_view.hpp"
 #include "daemon/systemd_notify.hpp"
@@ -105,6 +106,7 @@ class App {
   std::unique_ptr<VaultPollers> vault_;  // the client, token source and pollers
   std::unique_ptr<audit::AuditPipeline> audit_;
   std::unique_ptr<rules::RuleManager> rules_;
+  std::unique_ptr<RotationService> rotation_;  // issue 13: fed by audit_, feeds rules_
   std::string generator_url_;
   SecretAges secret_ages_;  // latest per watched path, for rules
   http::Router router_;

@@ -80,6 +80,7 @@ web::StatusSnapshot status_snapshot(const StatusSources& in) {
     s.audit = audit_status(*in.audit, in.metrics->audit, in);
   if (in.notifier) s.receivers = in.notifier->status();
   s.alerts = alert_views(in.rules);
+  s.rotation = rotation_view(in.rotation);
   return s;
 }
 

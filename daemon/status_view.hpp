@@ -18,6 +18,7 @@
 #include "http/server.hpp"
 #include "rules/rule_manager.hpp"
 #include "daemon/component_metrics.hpp"
+#include "daemon/rotation_service.hpp"
 #include "vault/node_state_collector.hpp"
 #include "web/status.hpp"
 
@@ -57,6 +58,7 @@ struct StatusSources {
   double audit_entries_per_second_5m = 0;
   const notify::Notifier* notifier = nullptr;
   const rules::RuleManager* rules = nullptr;
+  const RotationService* rotation = nullptr;
 };
 
 web::StatusSnapshot status_snapshot(const StatusSources& in);

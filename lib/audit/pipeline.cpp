@@ -20,14 +20,14 @@ result<std::unique_ptr<AuditPipeline>> AuditPipeline::create(net::any_io_executo
                                                              AuditPipelineOptions opts,
                                                              AuditMetrics& m,
                                                              std::shared_ptr<spdlog::logger> log,
-                                                             Sink sink, Activity activity) {
+                                                             Sink sink, Activity activity, ViewTap tap) {
   auto classifier = Classifier::create(opts.classifier);
   if (!classifier) return classifier.error();
   auto tailer_opts = opts.tailer;
   auto disk_opts = opts.disk;
   if (disk_opts.path.empty()) disk_opts.path = tailer_opts.path;
   std::unique_ptr<AuditPipeline> p(
-      new AuditPipeline(std::move(opts), std::move(*classifier), m, log, std::move(sink), std::move(activity)));
+      new AuditPipeline(std::move(opts), std::move(*classifier), m, log, std::move(sink), std::move(activity), std::move(tap)));
   p->tailer_ = std::make_unique<Tailer>(ex, std::move(tailer_opts), m, std::move(log),
                                         [raw = p.get()](std::string_view line) { raw->on_line(line); });
   p->disk_ = std::make_unique<DiskMonitor>(ex, std::move(disk_opts), m, p->log_);
@@ -35,11 +35,12 @@ result<std::unique_ptr<AuditPipeline>> AuditPipeline::create(net::any_io_executo
 }
 
 AuditPipeline::AuditPipeline(AuditPipelineOptions opts, Classifier classifier, AuditMetrics& m,
-                             std::shared_ptr<spdlog::logger> log, Sink sink, Activity activity)
+                             std::shared_ptr<spdlog::logger> log, Sink sink, Activity activity, ViewTap tap)
     : m_(m),
       log_(std::move(log)),
       sink_(std::move(sink)),
       activity_(std::move(activity)),
+      tap_(std::move(tap)),
       decoder_(std::move(opts.prefix)),
       classifier_(std::move(classifier)),
       recorder_(m, opts.mount_label_limit, watch_names(classifier_)) {
@@ -74,6 +75,7 @@ void AuditPipeline::on_line(std::string_view line) {
     return;
   }
   recorder_.record(view_, class_);
+  if (tap_) tap_(view_);
   if (sink_) {
     materialize(view_, event_);
     sink_(event_);

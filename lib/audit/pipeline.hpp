@@ -48,12 +48,17 @@ class AuditPipeline {
   using Sink = std::function<void(const AuditEvent&)>;
   /// A line that did not reach the sink (the sink's events are activity too).
   using Activity = std::function<void()>;
+  /// Sees every entry the sink gets, as the decoder's view, before the sink (the rotation
+  /// tracker needs fields the AuditEvent does not carry, e.g. kv_version). Valid only during
+  /// the call.
+  using ViewTap = std::function<void(const AuditEntryView&)>;
 
   /// Fails only when a watch glob does not compile (config validation rejects those first).
   static result<std::unique_ptr<AuditPipeline>> create(net::any_io_executor ex,
                                                         AuditPipelineOptions opts, AuditMetrics& m,
                                                         std::shared_ptr<spdlog::logger> log,
-                                                        Sink sink, Activity activity = {});
+                                                        Sink sink, Activity activity = {},
+                                                        ViewTap tap = {});
   ~AuditPipeline();
 
   void start();
@@ -66,12 +71,13 @@ class AuditPipeline {
 
  private:
   AuditPipeline(AuditPipelineOptions opts, Classifier classifier, AuditMetrics& m,
-                std::shared_ptr<spdlog::logger> log, Sink sink, Activity activity);
+                std::shared_ptr<spdlog::logger> log, Sink sink, Activity activity, ViewTap tap);
 
   AuditMetrics& m_;
   std::shared_ptr<spdlog::logger> log_;
   Sink sink_;
   Activity activity_;
+  ViewTap tap_;
   Decoder decoder_;
   Classifier classifier_;
   AuditRecorder recorder_;

@@ -13,7 +13,7 @@ using rules::HealthCond;
 using rules::HealthCondition;
 
 const char* const condition_keys[] = {"health", "metric", "audit", "audit_silent", "secret_age",
-                                      "token_ttl"};
+                                      "token_ttl", "rotation"};
 
 bool has_key(const YAML::Node& map, std::string_view key) {
   if (!map.IsMap()) return false;
@@ -139,6 +139,14 @@ std::optional<HealthCond> read_health(Context& ctx, const YAML::Node& n, const s
 }
 
 // A threshold: a number, or a byte size with a unit (2GiB) for *_bytes families.
+// rotation: {path: [globs]} or rotation: {} (every tracked secret). Issue 13.
+rules::RotationCond read_rotation(Context& ctx, const YAML::Node& c, const std::string& cp) {
+  rules::RotationCond s;
+  MapReader r(ctx, c, cp);
+  read_globs(r, "path", s.paths);
+  return s;
+}
+
 bool read_threshold(MapReader& r, double& out) {
   if (!r.present("threshold")) return false;
   auto n = r.node("threshold");
@@ -291,6 +299,8 @@ std::optional<rules::Rule> RuleSetReader::read_rule(Context& ctx, const YAML::No
       if (!tr.duration("below", t.below)) ctx.error(c.IsNull() ? raw(n, k) : c, cp + ".below", "is required (e.g. 24h)");
       else if (t.below <= Duration::zero()) ctx.error(tr.node("below"), cp + ".below", "must be greater than 0");
       cond = t;
+    } else if (k == "rotation") {
+      cond = read_rotation(ctx, c, cp);
     }
   }
 
@@ -340,6 +350,8 @@ std::optional<rules::Rule> RuleSetReader::read_rule(Context& ctx, const YAML::No
     } else if (std::holds_alternative<rules::MetricCond>(*cond)) {
       scope.any_label = true;
     } else if (std::holds_alternative<rules::SecretAgeCond>(*cond)) {
+      scope.labels.insert("path");
+    } else if (std::holds_alternative<rules::RotationCond>(*cond)) {
       scope.labels.insert("path");
     }
   }

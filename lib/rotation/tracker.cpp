@@ -86,6 +86,16 @@ Secret* Tracker::secret_for(const audit::AuditEntryView& e, const KvRef& ref, bo
 }
 
 Observed Tracker::observe(const audit::AuditEntryView& e) {
+  Observed out = observe_entry(e);
+  // Evicting a secret (a new one over max_tracked) drops its consumers too.
+  if (evicted_ != evicted_seen_) {
+    evicted_seen_ = evicted_;
+    out.behind_touched = true;
+  }
+  return out;
+}
+
+Observed Tracker::observe_entry(const audit::AuditEntryView& e) {
   Observed out;
   if (e.type != AuditEvent::Type::response || opts_.secrets.empty()) return out;
   const KvRef ref = classify(e);
@@ -100,6 +110,7 @@ Observed Tracker::observe(const audit::AuditEntryView& e) {
       s->last_seen_ns = std::max(s->last_seen_ns, t);
       if (!apply_write(key_, *s, static_cast<std::uint64_t>(e.kv_version), t, writer, true)) return out;
       out.kind = Observed::Kind::write;
+      out.behind_touched = true;
       break;
     }
     case KvOp::read: {
@@ -111,12 +122,13 @@ Observed Tracker::observe(const audit::AuditEntryView& e) {
       const auto v = static_cast<std::uint64_t>(e.kv_version);
       // A version newer than the one known was written where this log did not see it (another
       // node's log, or before the log began): it is the current one from now on.
-      if (v > s->version) apply_write(key_, *s, v, t, {}, false);
+      if (v > s->version && apply_write(key_, *s, v, t, {}, false)) out.behind_touched = true;
       s->last_seen_ns = std::max(s->last_seen_ns, t);
       auto it = s->consumers.find(id);
       const bool inserted = it == s->consumers.end();
       if (inserted) it = s->consumers.emplace(std::string(id), Consumer{}).first;
       Consumer& c = it->second;
+      const bool was_behind = c.behind_since_ns != 0;
       c.last_read_ns = std::max(c.last_read_ns, t);
       c.remote_address.assign(e.remote_address);
       c.last_version = v;
@@ -130,7 +142,12 @@ Observed Tracker::observe(const audit::AuditEntryView& e) {
         // An explicit read of an older version: behind again, due since the current write.
         c.behind_since_ns = s->written_at_ns != 0 ? s->written_at_ns : t;
       }
-      if (inserted && ++pairs_ > opts_.max_tracked) evict_pairs(&c);
+      // A behind consumer's read moves its last read (when it ages out, what the alert names).
+      if (was_behind || c.behind_since_ns != 0) out.behind_touched = true;
+      if (inserted && ++pairs_ > opts_.max_tracked) {
+        evict_pairs(&c);
+        out.behind_touched = true;
+      }
       out.kind = Observed::Kind::read;
       break;
     }
@@ -141,6 +158,7 @@ Observed Tracker::observe(const audit::AuditEntryView& e) {
       s->deleted = ref.op == KvOp::delete_latest;
       s->last_seen_ns = std::max(s->last_seen_ns, t);
       out.kind = s->deleted ? Observed::Kind::deleted : Observed::Kind::undeleted;
+      out.behind_touched = true;
       break;
     }
     case KvOp::metadata_delete: {
@@ -150,6 +168,7 @@ Observed Tracker::observe(const audit::AuditEntryView& e) {
       pairs_ -= s->consumers.size();
       secrets_.erase(secrets_.find(std::string_view(key_)));
       out.kind = Observed::Kind::forgotten;
+      out.behind_touched = true;
       break;
     }
     case KvOp::delete_versions:
@@ -217,19 +236,23 @@ ConsumerStatus Tracker::consumer_status(const std::string& id, const Consumer& c
   st.last_version = c.last_version;
   st.last_read = from_ns(c.last_read_ns);
   if (c.picked_up_ns != 0) st.picked_up_at = from_ns(c.picked_up_ns);
-  if (c.last_version >= s.version) {
-    st.state = State::current;
-  } else if (c.behind_since_ns == 0) {
-    st.state = State::pending;
-  } else {
-    const std::int64_t due = c.behind_since_ns + dur_ns(opts_.deadline);
-    st.deadline = from_ns(due);
-    st.state = !s.deleted && now >= due ? State::stale : State::pending;
-  }
+  if (c.last_version < s.version && c.behind_since_ns != 0)
+    st.deadline = from_ns(c.behind_since_ns + dur_ns(opts_.deadline));
+  st.state = state_of(c, s, now);
   return st;
 }
 
-std::vector<SecretStatus> Tracker::status(SysTime now_tp) const {
+State Tracker::state_of(const Consumer& c, const Secret& s, std::int64_t now) const {
+  if (c.last_version >= s.version) return State::current;
+  if (c.behind_since_ns == 0) return State::pending;
+  return !s.deleted && now >= c.behind_since_ns + dur_ns(opts_.deadline) ? State::stale : State::pending;
+}
+
+std::vector<SecretStatus> Tracker::status(SysTime now) const { return list(now, Listing::all); }
+std::vector<SecretStatus> Tracker::behind(SysTime now) const { return list(now, Listing::behind); }
+std::vector<SecretStatus> Tracker::counts(SysTime now) const { return list(now, Listing::none); }
+
+std::vector<SecretStatus> Tracker::list(SysTime now_tp, Listing which) const {
   const std::int64_t now = to_ns(now_tp);
   const std::int64_t window_start = now - dur_ns(opts_.consumer_window);
   std::vector<SecretStatus> out;
@@ -244,9 +267,11 @@ std::vector<SecretStatus> Tracker::status(SysTime now_tp) const {
     ss.deleted = s.deleted;
     for (const auto& [id, c] : s.consumers) {
       if (c.last_read_ns <= window_start) continue;  // aged out
-      auto cs = consumer_status(id, c, s, now);
-      (cs.state == State::current ? ss.current : cs.state == State::pending ? ss.pending : ss.stale)++;
-      ss.consumers.push_back(std::move(cs));
+      const State st = state_of(c, s, now);
+      (st == State::current ? ss.current : st == State::pending ? ss.pending : ss.stale)++;
+      if (which == Listing::all ||
+          (which == Listing::behind && c.last_version < s.version && c.behind_since_ns != 0))
+        ss.consumers.push_back(consumer_status(id, c, s, now));
     }
     auto rank = [](State st) { return st == State::stale ? 0 : st == State::pending ? 1 : 2; };
     std::sort(ss.consumers.begin(), ss.consumers.end(), [&](const auto& a, const auto& b) {
@@ -330,6 +355,7 @@ void Tracker::restore(SecretMap secrets, std::uint64_t evicted) {
   for (const auto& [key, s] : secrets_) pairs_ += s.consumers.size();
   if (secrets_.size() > opts_.max_tracked) evict_secrets(nullptr);
   if (pairs_ > opts_.max_tracked) evict_pairs(nullptr);
+  evicted_seen_ = evicted_;
 }
 
 }  // namespace vw::rotation

@@ -102,6 +102,11 @@ struct Observed {
   std::string_view path;  // the secret's key (valid until the next call), "" when ignored
   /// A due consumer's first read of the new version: seconds since the write.
   std::optional<double> pickup_seconds;
+  /// The set of consumers behind the current version with a deadline (behind()) may have
+  /// changed: a write, a delete/undelete, a forgotten secret, an eviction, or a read by a
+  /// consumer that is or was behind. False for the common read of a current consumer, so the
+  /// daemon rebuilds its alert input only when it can differ.
+  bool behind_touched = false;
 };
 
 /// A consumer as reported (API, alert annotations, offline CLI).
@@ -155,6 +160,12 @@ class Tracker {
 
   /// Every secret with its consumers' states at `now` (aged-out consumers left out).
   std::vector<SecretStatus> status(SysTime now) const;
+  /// Like status(), but each secret's `consumers` holds only those behind the current version
+  /// with a deadline (stale, or pending with a deadline); the counts cover every consumer.
+  /// Cheaper than status() when most consumers are current (what the alert rule needs).
+  std::vector<SecretStatus> behind(SysTime now) const;
+  /// Like status() without any consumer list: the counts only (metrics).
+  std::vector<SecretStatus> counts(SysTime now) const;
   /// The earliest time after `now` at which some consumer's state changes by time alone (a
   /// deadline passes, a last read ages out): the daemon re-evaluates then.
   std::optional<SysTime> next_change(SysTime now) const;
@@ -168,6 +179,7 @@ class Tracker {
   void restore(SecretMap secrets, std::uint64_t evicted);
 
  private:
+  Observed observe_entry(const audit::AuditEntryView& e);
   Secret* secret_for(const audit::AuditEntryView& e, const KvRef& ref, bool create);
   bool apply_write(std::string_view key, Secret& s, std::uint64_t version, std::int64_t t,
                    std::string_view writer, bool write_seen);
@@ -177,12 +189,16 @@ class Tracker {
   void evict_secrets(const Secret* keep);
   ConsumerStatus consumer_status(const std::string& id, const Consumer& c, const Secret& s,
                                  std::int64_t now) const;
+  State state_of(const Consumer& c, const Secret& s, std::int64_t now) const;
+  enum class Listing { all, behind, none };
+  std::vector<SecretStatus> list(SysTime now, Listing which) const;
 
   Options opts_;
   ReportSink on_report_;
   SecretMap secrets_;
   std::size_t pairs_ = 0;
   std::uint64_t evicted_ = 0;
+  std::uint64_t evicted_seen_ = 0;  // evicted_ when observe() last returned
   std::string key_;  // scratch: namespace path + data path
 };
 

@@ -51,6 +51,7 @@ void AlertTable::render(const Rule& r, Alert& a, const Annotate& d) {
   Labels ann;
   for (const auto& [k, t] : r.annotations) ann[k] = t.render(td);
   if (d.late) ann.emplace("late", "true");
+  if (d.extra) ann.insert(d.extra->begin(), d.extra->end());  // keeps the rule's own
   a.annotations = std::move(ann);
   a.value = d.value;
   if (d.event) a.last_event = sanitized(*d.event);
@@ -142,7 +143,9 @@ void AlertTable::apply(const Rule& r, std::vector<Result> results, SysTime now, 
   std::vector<Labels> held;
   for (const auto& res : results) {
     Labels l = labels_for(r, res.extra);
-    hold(r, l, Annotate{res.value, nullptr, nullptr, std::nullopt}, now, out);
+    Annotate d{res.value, nullptr, nullptr, std::nullopt};
+    if (!res.annotations.empty()) d.extra = &res.annotations;
+    hold(r, l, d, now, out);
     held.push_back(std::move(l));
   }
   release_others(r, held, now, out);

@@ -58,12 +58,15 @@ struct Annotate {
   const std::map<std::string, std::string>* change = nullptr;
   std::optional<std::uint64_t> count;
   bool late = false;  // adds the annotation late="true" (unless the rule has its own `late`)
+  /// Annotations the evaluator computed (a rule's own annotation of the same name wins).
+  const Labels* extra = nullptr;
 };
 
 /// One instance whose condition holds now, as a sampled evaluation reports it.
 struct Result {
   Labels extra;  // series labels / group_by values / path
   double value = 0;
+  Labels annotations{};  // computed by the evaluator (Annotate::extra)
 };
 
 struct AlertTableOptions {

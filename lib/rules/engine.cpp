@@ -138,6 +138,13 @@ Transitions Engine::observe(const TokenTtl& t, SysTime now) {
   return out;
 }
 
+Transitions Engine::observe(const RotationObservation& r, SysTime now) {
+  Transitions out;
+  in_.rotation = r;
+  for (auto& e : evaluators_) e->on_rotation(in_, table_, now, out);
+  return out;
+}
+
 // ---- time ----------------------------------------------------------------------------------
 
 Transitions Engine::tick(SysTime now) {

@@ -74,6 +74,8 @@ class Engine {
   /// A full snapshot of the watched secrets.
   Transitions observe(const std::vector<SecretAge>& secrets, SysTime now);
   Transitions observe(const TokenTtl& t, SysTime now);
+  /// The rotation tracker's snapshot of consumers behind their secret's current version.
+  Transitions observe(const RotationObservation& r, SysTime now);
   /// Time-driven evaluation: `for` deadlines of windowed rules, windows draining,
   /// keep_firing_for running out, audit silence, stale metrics, secret ages and token TTLs
   /// crossing their bounds.

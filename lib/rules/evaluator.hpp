@@ -73,6 +73,8 @@ struct Inputs {
   bool metrics_went_stale = false;  // set only while the tick that saw a snapshot go stale runs
   std::optional<std::vector<SecretAge>> secrets;
   std::optional<std::pair<TokenTtl, SysTime>> token;
+  // rotation propagation (issue 13): the latest snapshot pushed by the daemon's tracker
+  std::optional<RotationObservation> rotation;
 };
 
 /// One audit entry as the evaluators see it.
@@ -103,6 +105,7 @@ class Evaluator {
                           SysTime, Transitions&) {}
   virtual void on_secrets(const Inputs&, AlertTable&, SysTime, Transitions&) {}
   virtual void on_token(const Inputs&, AlertTable&, SysTime, Transitions&) {}
+  virtual void on_rotation(const Inputs&, AlertTable&, SysTime, Transitions&) {}
   /// Time passed: deadlines of this kind (windows draining, bounds crossed, staleness).
   virtual void tick(const Inputs&, AlertTable&, SysTime, Transitions&) {}
   /// When tick() next has work for this rule (earliest into `w`).
@@ -136,6 +139,7 @@ std::unique_ptr<Evaluator> make_evaluator(const AuditCond&, Rule rule);
 std::unique_ptr<Evaluator> make_evaluator(const AuditSilentCond&, Rule rule);
 std::unique_ptr<Evaluator> make_evaluator(const SecretAgeCond&, Rule rule);
 std::unique_ptr<Evaluator> make_evaluator(const TokenTtlCond&, Rule rule);
+std::unique_ptr<Evaluator> make_evaluator(const RotationCond&, Rule rule);
 
 /// The evaluator for the rule's condition kind.
 std::unique_ptr<Evaluator> make_evaluator(Rule rule);

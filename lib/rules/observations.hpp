@@ -2,6 +2,7 @@
 // What the rule engine is fed: small value structs, independent of the components that produce
 // them (lib/vault pollers, the audit tailer, the sys/metrics and token/secret pollers), so that
 // lib/rules depends on nothing but core. The daemon converts at the edge.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -55,6 +56,33 @@ struct TokenTtl {
   bool valid = true;              // false: lookup-self says the token is invalid/expired
   std::optional<Duration> ttl;    // remaining TTL; nullopt for a token that never expires
   bool operator==(const TokenTtl&) const = default;
+};
+
+/// Rotation propagation (issue 13): per tracked secret, the consumers that are behind the current
+/// version with a deadline (pending with one, or already stale) and not aged out. Consumers on
+/// the current version are left out: the rule only needs the ones that can make it fire, and
+/// the daemon pushes this snapshot whenever that set changes.
+struct RotationConsumer {
+  std::string identity;
+  std::string remote_address;
+  std::uint64_t last_version = 0;
+  SysTime last_read{};
+  SysTime due{};       // its deadline: stale from then on
+  SysTime ages_out{};  // last_read + consumer_window: no longer a consumer from then on
+  bool operator==(const RotationConsumer&) const = default;
+};
+
+struct RotationSecret {
+  std::string path;  // namespace path + KV v2 data path
+  std::uint64_t version = 0;
+  bool deleted = false;  // the current version is soft-deleted: nobody can read it, nobody is stale
+  std::vector<RotationConsumer> behind;
+  bool operator==(const RotationSecret&) const = default;
+};
+
+struct RotationObservation {
+  std::vector<RotationSecret> secrets;
+  bool operator==(const RotationObservation&) const = default;
 };
 
 }  // namespace vw::rules

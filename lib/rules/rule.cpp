@@ -104,6 +104,7 @@ const char* to_string(ConditionKind k) {
     case ConditionKind::audit_silent: return "audit_silent";
     case ConditionKind::secret_age: return "secret_age";
     case ConditionKind::token_ttl: return "token_ttl";
+    case ConditionKind::rotation: return "rotation";
   }
   return "health";
 }

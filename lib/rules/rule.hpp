@@ -145,10 +145,18 @@ struct TokenTtlCond {
   bool operator==(const TokenTtlCond&) const = default;
 };
 
-using Condition =
-    std::variant<HealthCond, MetricCond, AuditCond, AuditSilentCond, SecretAgeCond, TokenTtlCond>;
+/// Rotation propagation (issue 13): a watched secret whose rotation deadline passed while at
+/// least one consumer still reads an older version; one alert per secret path. Fed by the
+/// daemon's rotation tracker (RotationObservation).
+struct RotationCond {
+  std::vector<Glob> paths;  // empty: every tracked secret
+  bool operator==(const RotationCond&) const = default;
+};
 
-enum class ConditionKind { health, metric, audit, audit_silent, secret_age, token_ttl };
+using Condition = std::variant<HealthCond, MetricCond, AuditCond, AuditSilentCond, SecretAgeCond,
+                               TokenTtlCond, RotationCond>;
+
+enum class ConditionKind { health, metric, audit, audit_silent, secret_age, token_ttl, rotation };
 ConditionKind kind_of(const Condition& c);
 const char* to_string(ConditionKind k);
 

@@ -145,6 +145,10 @@ void RuleManager::on_token(const TokenTtl& tt) {
   observe([&](SysTime now) { return engine_->observe(tt, now); });
 }
 
+void RuleManager::on_rotation(const RotationObservation& r) {
+  observe([&](SysTime now) { return engine_->observe(r, now); });
+}
+
 std::vector<const Alert*> RuleManager::active_alerts() const {
   std::vector<const Alert*> out;
   for (const auto& [labels, a] : engine_->alerts())

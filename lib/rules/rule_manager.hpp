@@ -61,6 +61,7 @@ class RuleManager {
   void on_metrics(MetricSource source, const std::vector<MetricSample>& samples);
   void on_secrets(const std::vector<SecretAge>& secrets);
   void on_token(const TokenTtl& t);
+  void on_rotation(const RotationObservation& r);
 
   const Engine& engine() const { return *engine_; }
   /// The pending and firing alerts (resolved ones still being re-sent left out), firing first,

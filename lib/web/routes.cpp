@@ -75,4 +75,12 @@ void add_alerts_route(http::Router& router, std::function<std::string()> render)
   });
 }
 
+void add_rotation_route(http::Router& router, std::function<std::string()> render) {
+  router.add(bhttp::verb::get, "/api/v1/rotation", [render = std::move(render)](const http::StringRequest& req) {
+    auto res = http::make_response(req, bhttp::status::ok, "application/json", render());
+    res.set(bhttp::field::cache_control, "no-store");
+    return res;
+  });
+}
+
 }  // namespace vw::web

@@ -43,4 +43,8 @@ std::string api_error(std::string_view error_type, std::string_view message);
 /// GET /api/v1/alerts (SPEC §3): `render` returns the JSON body (rules::alerts_api_json).
 void add_alerts_route(http::Router& router, std::function<std::string()> render);
 
+/// GET /api/v1/rotation (issue 13): `render` returns the JSON body, envelope included
+/// (rotation::rotation_api_json).
+void add_rotation_route(http::Router& router, std::function<std::string()> render);
+
 }  // namespace vw::web

@@ -242,6 +242,46 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
     h += "</table>\n";
   }
 
+  if (s.rotation.enabled) {
+    const auto& r = s.rotation;
+    h += "<h2>Secret rotation</h2>\n";
+    if (r.secrets.empty()) {
+      h += "<p>No write or read of a tracked secret seen yet.</p>\n";
+    } else {
+      h += "<table><tr><th>secret</th><th>version</th><th>consumers</th><th>not on the current version</th></tr>\n";
+      for (const auto& sec : r.secrets) {
+        h += "<tr><td><code>" + html_escape(sec.path) + "</code></td><td>" + std::to_string(sec.version);
+        if (sec.deleted) h += " <span class=\"badge muted\">deleted</span>";
+        if (sec.written_at) {
+          h += "<br><small>written " + html_escape(ago(*sec.written_at, now));
+          if (!sec.writer.empty()) h += " by " + html_escape(sec.writer);
+          h += "</small>";
+        }
+        h += "</td><td>";
+        if (sec.stale) h += "<span class=\"badge bad\">" + std::to_string(sec.stale) + " stale</span> ";
+        if (sec.pending) h += "<span class=\"badge warn\">" + std::to_string(sec.pending) + " pending</span> ";
+        h += "<span class=\"badge ok\">" + std::to_string(sec.current) + " current</span></td><td>";
+        for (const auto& c : sec.behind) {
+          h += "<span class=\"badge " + std::string(c.state == "stale" ? "bad" : "warn") + "\">" + html_escape(c.state) +
+               "</span> " + html_escape(c.identity) + " <small>read version " + std::to_string(c.last_version) + " " +
+               html_escape(ago(c.last_read, now));
+          if (!c.remote_address.empty()) h += " from <code>" + html_escape(c.remote_address) + "</code>";
+          if (c.deadline) h += ", due " + html_escape(format_rfc3339_ms(*c.deadline));
+          h += "</small><br>";
+        }
+        const std::size_t behind = sec.stale + sec.pending;
+        if (behind > sec.behind.size())
+          h += "<small>and " + std::to_string(behind - sec.behind.size()) + " more</small>";
+        h += "</td></tr>\n";
+      }
+      h += "</table>\n";
+    }
+    h += "<p><small>" + std::to_string(r.secrets_total) + " secrets, " + std::to_string(r.pairs) +
+         " (secret, consumer) pairs tracked";
+    if (r.secrets_total > r.secrets.size()) h += "; the first " + std::to_string(r.secrets.size()) + " shown";
+    h += " &middot; every consumer: <a href=\"/api/v1/rotation\">/api/v1/rotation</a></small></p>\n";
+  }
+
   h += "<h2>Notifications</h2>\n";
   if (s.receivers.empty()) {
     h += "<p>No Alertmanager or webhook configured.</p>\n";

@@ -59,6 +59,36 @@ struct AlertView {
   std::map<std::string, std::string> last_event;
 };
 
+/// Rotation propagation (issue 13) as the status page shows it: per tracked secret, its counts
+/// and the consumers not on the current version (at most `max_listed` of them).
+struct RotationConsumerView {
+  std::string identity;  // the consumer key (entity id or display name): never an HMAC
+  std::string remote_address;
+  std::string state;  // pending | stale
+  std::uint64_t last_version = 0;
+  SysTime last_read{};
+  std::optional<SysTime> deadline;
+};
+
+struct RotationSecretView {
+  std::string path;
+  std::uint64_t version = 0;
+  std::optional<SysTime> written_at;
+  std::string writer;
+  bool deleted = false;
+  std::size_t current = 0, pending = 0, stale = 0;
+  std::vector<RotationConsumerView> behind;  // stale first, then pending; at most max_listed
+};
+
+struct RotationStatus {
+  static constexpr std::size_t max_listed = 10;  // consumers per secret; and secrets: max_secrets
+  static constexpr std::size_t max_secrets = 50;
+  bool enabled = false;                     // rotation.secrets is set
+  std::vector<RotationSecretView> secrets;  // those with stale consumers first; at most max_secrets
+  std::size_t secrets_total = 0;
+  std::size_t pairs = 0;
+};
+
 struct StatusSnapshot {
   std::string version;
   std::string revision;
@@ -73,6 +103,7 @@ struct StatusSnapshot {
   AuditStatus audit;
   std::vector<ReceiverStatus> receivers;
   std::vector<AlertView> alerts;
+  RotationStatus rotation;
 };
 
 /// JSON for GET /api/v1/status in the API envelope ({"status":"success","data":{...}}, like

@@ -14,6 +14,7 @@
 #include "audit/classifier.hpp"
 #include "audit/decoder.hpp"
 #include "audit/pipeline.hpp"
+#include "daemon/rotation_service.hpp"
 
 namespace {
 
@@ -25,8 +26,13 @@ struct Corpus {
   std::size_t bytes = 0;
 };
 
+// "old"/"new": gen_audit.py's mix; "rotation": gen_rotation_audit.py (KV v2 reads and rotations
+// of 12 secrets by 40 consumers, new layout), what the rotation tracker works hardest on.
 std::string generate(const std::string& layout) {
-  const std::string cmd = "python3 " VW_SOURCE_DIR "/tests/tools/gen_audit.py --entries 20000 --seed 7 --root-every 500 --layout " + layout;
+  const std::string cmd =
+      layout == "rotation"
+          ? std::string("python3 " VW_SOURCE_DIR "/tests/tools/gen_rotation_audit.py --events 10000 --seed 7 --layout new")
+          : "python3 " VW_SOURCE_DIR "/tests/tools/gen_audit.py --entries 20000 --seed 7 --root-every 500 --layout " + layout;
   std::string out;
   if (FILE* p = ::popen(cmd.c_str(), "r")) {
     char b[65536];
@@ -103,27 +109,73 @@ void BM_DecodeClassify(benchmark::State& state, std::string layout) {
   report(state, c);
 }
 
+// The daemon's audit pipeline without a file: the benchmark hands lines to on_line().
+struct BenchPipeline {
+  vw::net::io_context io;
+  std::vector<std::shared_ptr<prometheus::Collectable>> families;
+  vw::audit::AuditMetrics metrics = vw::audit::build_audit_metrics(families);
+  std::size_t delivered = 0;
+  std::unique_ptr<AuditPipeline> pipeline;
+
+  explicit BenchPipeline(AuditPipeline::ViewTap tap = {}) {
+    AuditPipelineOptions o;
+    o.tailer.path = "/nonexistent/bench.log";
+    o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
+    pipeline = std::move(*AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
+                                                [this](const vw::AuditEvent& e) { delivered += e.path.size(); },
+                                                {}, std::move(tap)));
+  }
+};
+
 // Everything the daemon does per line: decode, classify, count into the Prometheus families,
 // materialise the AuditEvent for the rules sink.
 void BM_Pipeline(benchmark::State& state, std::string layout) {
   const auto& c = corpus(layout);
-  vw::net::io_context io;
-  std::vector<std::shared_ptr<prometheus::Collectable>> families;
-  auto metrics = vw::audit::build_audit_metrics(families);
-  AuditPipelineOptions o;
-  o.tailer.path = "/nonexistent/bench.log";
-  o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
-  std::size_t delivered = 0;
-  auto p = AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
-                                 [&](const vw::AuditEvent& e) { delivered += e.path.size(); });
+  BenchPipeline b;
   for (auto _ : state) {
-    for (auto l : c.lines) (*p)->on_line(l);
+    for (auto l : c.lines) b.pipeline->on_line(l);
   }
-  benchmark::DoNotOptimize(delivered);
+  benchmark::DoNotOptimize(b.delivered);
+  report(state, c);
+}
+
+// The pipeline with rotation tracking on (issue 13: >= 90 % of the ingest speed without it):
+// every entry also goes through the daemon's RotationService (tracker, pickup histogram, the
+// coalesced rebuild of the rules' input; the io_context runs every 256 lines, as between the
+// tailer's chunks). `tracked` false: the same with rotation.secrets empty (the tap returns at once).
+void BM_PipelineRotation(benchmark::State& state, std::string layout, bool tracked) {
+  const auto& c = corpus(layout);
+  vw::daemon::RotationService* rotation = nullptr;
+  BenchPipeline b([&](const AuditEntryView& v) { rotation->on_entry(v); });
+  vw::telemetry::Telemetry telemetry;
+  vw::daemon::RotationServiceOptions ro;
+  if (tracked)
+    for (const char* g : {"secret/data/**", "team/kv/data/**"}) ro.tracker.secrets.push_back(*vw::Glob::compile(g));
+  std::size_t pushes = 0;
+  vw::daemon::RotationService service(b.io.get_executor(), telemetry, ro, std::make_shared<spdlog::logger>("bench"),
+                                      [&](const vw::rules::RotationObservation&) { ++pushes; });
+  rotation = &service;
+  service.start();
+  for (auto _ : state) {
+    std::size_t n = 0;
+    for (auto l : c.lines) {
+      b.pipeline->on_line(l);
+      if (++n % 256 == 0) b.io.poll();
+    }
+    b.io.poll();
+  }
+  benchmark::DoNotOptimize(b.delivered);
+  state.counters["pushes"] = static_cast<double>(pushes);
   report(state, c);
 }
 
 }  // namespace
+
+BENCHMARK_CAPTURE(BM_Pipeline, rotation_log, std::string("rotation"))->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PipelineRotation, rotation_log_off, std::string("rotation"), false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PipelineRotation, rotation_log_on, std::string("rotation"), true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PipelineRotation, new_layout_off, std::string("new"), false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PipelineRotation, new_layout_on, std::string("new"), true)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_CAPTURE(BM_Decode, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Decode, new_layout, std::string("new"))->Unit(benchmark::kMillisecond);

@@ -164,7 +164,7 @@ TEST_F(DaemonRules, MetricRulesReadOurOwnFamilies) {
 TEST_F(DaemonRules, BuiltInRulesAreTheDefault) {
   auto d = Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path(), "[]")});
   ASSERT_TRUE(d);
-  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=24", default_deadline));
+  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=25", default_deadline));
   auto m = d->scrape();
   for (const char* name : {"VaultSealed", "VaultRootTokenUsed", "VaultAuditLogSilent",
                            "VaultMonitorTokenExpiring"})
@@ -179,8 +179,8 @@ TEST_F(DaemonRules, OwnRulesFilesKeepTheBuiltInRulesOn) {
   write_file(dir_ / "mine.yaml", "rules:\n  - alert: MyStandby\n    health: standby\n");
   auto d = Daemon::start(dir_.path(), {config_for(vault_.address(), dir_.path(), "[mine.yaml]")});
   ASSERT_TRUE(d);
-  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=25", default_deadline));
-  ASSERT_TRUE(d->process().wait_for_output("rule set <built-in>: 24 rules", default_deadline));
+  ASSERT_TRUE(d->process().wait_for_output("alert rules loaded: rules=26", default_deadline));
+  ASSERT_TRUE(d->process().wait_for_output("rule set <built-in>: 25 rules", default_deadline));
   ASSERT_TRUE(d->process().wait_for_output("rule set .*mine.yaml: 1 rule", default_deadline));
   auto m = d->scrape();
   for (const char* name : {"MyStandby", "VaultSealed", "VaultRootTokenUsed", "VaultAuditDeviceChanged"})
@@ -297,10 +297,10 @@ TEST(DaemonRulesCli, CheckConfigPassesOnTheShippedRulesFile) {
   write_file(dir / "c.yaml", "rules_files: [\"" VW_SOURCE_DIR "/config/rules.yaml\"]\n");
   auto r = vaultwatch({"--check-config", "--config.file=" + (dir / "c.yaml").string()});
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("configuration is valid (24 alert rules from <built-in>, " VW_SOURCE_DIR
+  EXPECT_THAT(r.output, HasSubstr("configuration is valid (25 alert rules from <built-in>, " VW_SOURCE_DIR
                                   "/config/rules.yaml)"));
   EXPECT_THAT(r.output, HasSubstr("rule set <built-in>: 0 rules (replaced by yours: VaultUnreachable, "));
-  EXPECT_THAT(r.output, HasSubstr("rule set " VW_SOURCE_DIR "/config/rules.yaml: 24 rules"));
+  EXPECT_THAT(r.output, HasSubstr("rule set " VW_SOURCE_DIR "/config/rules.yaml: 25 rules"));
 }
 
 TEST(DaemonRulesCli, CheckConfigReportsRuleProblemsWithFileLineAndPath) {

@@ -65,6 +65,35 @@ def wait_for(pattern, stream, deadline):
     raise SystemExit("timed out waiting for %r; got:\n%s" % (pattern, buf))
 
 
+def start_sink(build, arrivals):
+    """webhook-sink recording every POST into `arrivals`; returns (process, port)."""
+    sink = subprocess.Popen([os.path.join(build, "tests/webhook_sink/webhook-sink"),
+                             "--listen=127.0.0.1:0", "--out=" + arrivals],
+                            stderr=subprocess.PIPE, text=True)
+    return sink, wait_for(r"listening: port=(\d+)", sink.stderr, 10).group(1)
+
+
+def start_daemon(build, tmp, config):
+    """vaultwatch with `config` written to tmp/vaultwatch.yaml, given a second to open its log."""
+    with open(os.path.join(tmp, "vaultwatch.yaml"), "w") as f:
+        f.write(config)
+    daemon = subprocess.Popen([os.path.join(build, "daemon/vaultwatch"),
+                               "--config.file=" + os.path.join(tmp, "vaultwatch.yaml"),
+                               "--web.listen-address=127.0.0.1:0", "--log.level=warn"],
+                              stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)  # let the tailer open the file and seek to its end
+    if daemon.poll() is not None:
+        raise SystemExit("vaultwatch exited: " + daemon.stderr.read())
+    return daemon
+
+
+def stop(daemon, sink):
+    daemon.send_signal(signal.SIGTERM)
+    sink.send_signal(signal.SIGTERM)
+    daemon.wait(15)
+    sink.wait(5)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default="build")
@@ -79,24 +108,13 @@ def main():
     with open(os.path.join(tmp, "rules.yaml"), "w") as f:
         f.write(RULE)
 
-    sink = subprocess.Popen([os.path.join(args.build, "tests/webhook_sink/webhook-sink"),
-                             "--listen=127.0.0.1:0", "--out=" + arrivals],
-                            stderr=subprocess.PIPE, text=True)
-    port = wait_for(r"listening: port=(\d+)", sink.stderr, 10).group(1)
-
-    with open(os.path.join(tmp, "vaultwatch.yaml"), "w") as f:
-        f.write("vault: {address: http://127.0.0.1:1, health_interval: 1h, leader_interval: 1h}\n"
-                "audit: {path: %s, start_at: end}\n"
-                "rules_files: [%s]\n"
-                "notify:\n  webhooks:\n    - {name: bench, url: \"http://127.0.0.1:%s/hook\"}\n"
-                "state_dir: %s\n" % (audit, os.path.join(tmp, "rules.yaml"), port, tmp))
-    daemon = subprocess.Popen([os.path.join(args.build, "daemon/vaultwatch"),
-                               "--config.file=" + os.path.join(tmp, "vaultwatch.yaml"),
-                               "--web.listen-address=127.0.0.1:0", "--log.level=warn"],
-                              stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)  # let the tailer open the file and seek to its end
-    if daemon.poll() is not None:
-        raise SystemExit("vaultwatch exited: " + daemon.stderr.read())
+    sink, port = start_sink(args.build, arrivals)
+    daemon = start_daemon(args.build, tmp,
+                          "vault: {address: http://127.0.0.1:1, health_interval: 1h, leader_interval: 1h}\n"
+                          "audit: {path: %s, start_at: end}\n"
+                          "rules_files: [%s]\n"
+                          "notify:\n  webhooks:\n    - {name: bench, url: \"http://127.0.0.1:%s/hook\"}\n"
+                          "state_dir: %s\n" % (audit, os.path.join(tmp, "rules.yaml"), port, tmp))
 
     latencies = []
     seen = 0
@@ -132,10 +150,7 @@ def main():
             time.sleep(max(0.0, 1.0 / args.rate - (time.time_ns() - t_written) / 1e9))
     finally:
         os.close(fd)
-        daemon.send_signal(signal.SIGTERM)
-        sink.send_signal(signal.SIGTERM)
-        daemon.wait(15)
-        sink.wait(5)
+        stop(daemon, sink)
 
     latencies.sort()
     q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))]

@@ -38,7 +38,7 @@ TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
   ASSERT_TRUE(r.ok()) << messages(r);
   ASSERT_EQ(r.config.rule_sets.size(), 1u);
   EXPECT_EQ(r.config.rule_sets[0].source, "<built-in>");
-  EXPECT_EQ(r.config.rule_sets[0].rules, 24u);
+  EXPECT_EQ(r.config.rule_sets[0].rules, 25u);
   struct Row {
     std::string alert;
     rules::ConditionKind kind;
@@ -68,6 +68,7 @@ TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
       {"VaultAuditWriteFailures", rules::ConditionKind::metric, 5min, "critical"},
       {"VaultHighMemory", rules::ConditionKind::metric, 10min, "warning"},
       {"VaultSecretRotationOverdue", rules::ConditionKind::secret_age, 0s, "warning"},
+      {"VaultSecretRotationNotPropagated", rules::ConditionKind::rotation, 0s, "warning"},
       {"VaultMonitorTokenExpiring", rules::ConditionKind::token_ttl, 0s, "warning"},
   };
   ASSERT_EQ(r.config.rules.size(), std::size(spec));
@@ -321,11 +322,11 @@ TEST_F(RulesFiles, GlobsAreRelativeToTheConfigFile) {
   ASSERT_TRUE(r.ok()) << messages(r);
   std::vector<std::string> names;
   for (const auto& x : r.config.rules) names.push_back(x.alert);
-  ASSERT_EQ(names.size(), 27u);
+  ASSERT_EQ(names.size(), 28u);
   EXPECT_EQ(std::vector<std::string>(names.end() - 3, names.end()), (std::vector<std::string>{"Inline", "A", "B"}))
       << "the built-in set first, then yours in order";
   ASSERT_EQ(r.config.rule_sets.size(), 4u);
-  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 24 rules");
+  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 25 rules");
   EXPECT_EQ(describe(r.config.rule_sets[1]), (dir_ / "vaultwatch.yaml").string() + ": 1 rule");
   EXPECT_EQ(describe(r.config.rule_sets[2]), (dir_ / "rules.d" / "a.yaml").string() + ": 1 rule");
 }
@@ -333,7 +334,7 @@ TEST_F(RulesFiles, GlobsAreRelativeToTheConfigFile) {
 TEST_F(RulesFiles, NothingMatchedMeansTheBuiltInSet) {
   auto r = load("rules_files: [\"rules.d/*.yaml\"]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 24u);
+  EXPECT_EQ(r.config.rules.size(), 25u);
   ASSERT_EQ(r.config.rule_sets.size(), 1u);
   EXPECT_EQ(r.config.rule_sets[0].source, "<built-in>");
 }
@@ -344,13 +345,13 @@ TEST_F(RulesFiles, OwnRulesFilesKeepTheBuiltInSet) {
   vw::test::write_file(dir_ / "mine.yaml", "rules:\n  - alert: Mine\n    health: standby\n");
   auto r = load("rules_files: [none.yaml, mine.yaml]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 25u);
+  EXPECT_EQ(r.config.rules.size(), 26u);
   ASSERT_EQ(r.config.rule_sets.size(), 3u);
-  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 24 rules");
+  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 25 rules");
   EXPECT_EQ(describe(r.config.rule_sets[1]), (dir_ / "none.yaml").string() + ": 0 rules");
   auto inline_only = load("rules_files: []\nrules:\n  - alert: Mine\n    health: standby\n");
   ASSERT_TRUE(inline_only.ok()) << messages(inline_only);
-  EXPECT_EQ(inline_only.config.rules.size(), 25u);
+  EXPECT_EQ(inline_only.config.rules.size(), 26u);
 }
 
 TEST_F(RulesFiles, BuiltInRulesTurnedOffAsAWholeOrByName) {
@@ -360,10 +361,10 @@ TEST_F(RulesFiles, BuiltInRulesTurnedOffAsAWholeOrByName) {
   EXPECT_EQ(describe(off.config.rule_sets[0]), "<built-in>: off (builtin_rules.enabled: false)");
   auto some = load("builtin_rules:\n  disable: [VaultHighMemory, VaultClockSkew]\n");
   ASSERT_TRUE(some.ok()) << messages(some);
-  EXPECT_EQ(some.config.rules.size(), 22u);
+  EXPECT_EQ(some.config.rules.size(), 23u);
   EXPECT_EQ(rule(some.config, "VaultHighMemory"), nullptr);
   EXPECT_NE(rule(some.config, "VaultSealed"), nullptr);
-  EXPECT_EQ(describe(some.config.rule_sets[0]), "<built-in>: 22 rules (disabled: VaultClockSkew, VaultHighMemory)");
+  EXPECT_EQ(describe(some.config.rule_sets[0]), "<built-in>: 23 rules (disabled: VaultClockSkew, VaultHighMemory)");
 }
 
 TEST_F(RulesFiles, UnknownBuiltInNamesAreReportedWithFileAndLine) {
@@ -383,16 +384,16 @@ TEST_F(RulesFiles, OwnRuleWithABuiltInNameReplacesIt) {
                        "rules:\n  - alert: VaultSealed\n    health: sealed\n    for: 2m\n");
   auto r = load("rules_files: [mine.yaml]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 24u);
+  EXPECT_EQ(r.config.rules.size(), 25u);
   EXPECT_EQ(rule(r.config, "VaultSealed")->for_, 2min);
-  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 23 rules (replaced by yours: VaultSealed)");
+  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 24 rules (replaced by yours: VaultSealed)");
 }
 
 TEST_F(RulesFiles, BuiltinEntryKeepsTheDefaultsNextToOwnRules) {
   vw::test::write_file(dir_ / "mine.yaml", "rules:\n  - alert: Mine\n    health: standby\n");
   auto r = load("rules_files: [builtin, mine.yaml]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 25u);
+  EXPECT_EQ(r.config.rules.size(), 26u);
 }
 
 TEST_F(RulesFiles, DuplicatesAcrossFilesAndMissingFiles) {

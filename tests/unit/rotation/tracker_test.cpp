@@ -8,6 +8,7 @@
 
 #include "audit/decoder.hpp"
 #include "rotation/state_codec.hpp"
+#include "support/kv_audit_line.hpp"
 #include "support/test_support.hpp"
 
 namespace vw::rotation {
@@ -18,46 +19,8 @@ using namespace std::chrono_literals;
 const SysTime t0 = *parse_rfc3339("2026-12-01T00:00:00Z");
 SysTime at(Duration d) { return t0 + d; }
 
-struct Entry {
-  Duration when;
-  const char* op;    // read, update, create, patch, delete
-  const char* path;  // request.path
-  const char* who;   // entity_id ("" = none) ; display_name is "dn-" + who
-  int version;       // response version, < 0 = none
-  const char* remote = "10.0.0.1";
-  const char* ns = "";          // namespace path ("ns1/")
-  const char* mount = nullptr;  // mount_point; default: the path's first segment
-  bool old_layout = false;      // Vault <= 1.16 key order, no mount_point
-  const char* error = "";
-};
-
-std::string line(const Entry& e) {
-  std::string mount = e.mount ? e.mount : std::string(e.path).substr(0, std::string(e.path).find('/') + 1);
-  std::string ns = std::string(R"({"id":)") + (*e.ns ? R"("abc12","path":")" + std::string(e.ns) + "\"" : R"("root")") + "}";
-  std::string auth = std::string(R"({"accessor":"hmac-sha256:aa","client_token":"hmac-sha256:bb","display_name":")") +
-                     (*e.who ? "dn-" : "") + e.who +
-                     R"(","entity_id":")" + e.who + R"(","policies":["default"],"token_type":"service"})";
-  std::string data;
-  if (e.version >= 0) {
-    data = std::string(e.op) == "read"
-               ? R"({"data":{"data":{"password":"hmac-sha256:cc"},"metadata":{"created_time":"hmac-sha256:dd","custom_metadata":null,"deletion_time":"hmac-sha256:ee","destroyed":false,"version":)" +
-                     std::to_string(e.version) + "}}}"
-               : R"({"data":{"created_time":"hmac-sha256:dd","deletion_time":"hmac-sha256:ee","destroyed":false,"version":)" +
-                     std::to_string(e.version) + "}}";
-  }
-  const std::string time = format_rfc3339_ms(at(e.when));
-  const std::string err = *e.error ? std::string(R"(,"error":")") + e.error + "\"" : "";
-  if (e.old_layout) {
-    return R"({"time":")" + time + R"(","type":"response","auth":)" + auth + R"(,"request":{"id":"r1","operation":")" + e.op +
-           R"(","client_token":"hmac-sha256:bb","namespace":)" + ns + R"(,"path":")" + e.path +
-           R"(","data":{"version":"hmac-sha256:ff"},"remote_address":")" + e.remote + R"("},"response":)" +
-           (data.empty() ? "{}" : data) + err + "}";
-  }
-  return R"({"auth":)" + auth + err + R"(,"request":{"client_token":"hmac-sha256:bb","id":"r1","mount_point":")" + mount +
-         R"(","mount_type":"kv","namespace":)" + ns + R"(,"operation":")" + e.op + R"(","path":")" + e.path +
-         R"(","remote_address":")" + e.remote + R"(","remote_port":4242})" +
-         (data.empty() ? "" : R"(,"response":)" + data) + R"(,"time":")" + time + R"(","type":"response"})";
-}
+using Entry = test::KvAuditEntry;
+std::string line(const Entry& e) { return test::kv_audit_line(e, t0); }
 
 Options opts(std::vector<std::string> globs = {"secret/data/app/**"}) {
   Options o;
@@ -473,6 +436,53 @@ TEST(RotationTracker, MemoryPerPairIsAtMost200Bytes) {
   const double per_pair = static_cast<double>(after - before) / 100000.0;
   std::printf("rotation tracker: %.1f bytes per (secret, consumer) pair\n", per_pair);
   EXPECT_LE(per_pair, 200.0);
+}
+
+}  // namespace
+}  // namespace vw::rotation
+
+namespace vw::rotation {
+namespace {
+
+// The daemon rebuilds the alert rule's input only when behind_touched says the set of consumers
+// behind the current version can have changed; the common read of a current consumer must not.
+TEST(RotationTracker, BehindTouchedOnlyWhenTheBehindSetCanChange) {
+  struct Row {
+    Entry e;
+    bool touched;
+  };
+  const Row rows[] = {
+      {{0s, "read", db, "alice", 1}, true},     // version 1 learnt from a read
+      {{1s, "read", db, "alice", 1}, false},    // a current consumer reads again
+      {{2s, "read", db, "bob", 1}, false},      // a new consumer on the current version
+      {{10s, "update", db, "admin", 2}, true},  // both are due now
+      {{20s, "read", db, "alice", 1}, true},    // behind, its last read moves
+      {{30s, "read", db, "alice", 2}, true},    // picked up
+      {{40s, "read", db, "alice", 2}, false},
+      {{50s, "delete", db, "admin", -1}, true},
+      {{60s, "update", "secret/undelete/app/db", "admin", -1}, true},
+      {{70s, "read", "secret/data/other", "alice", 4}, false},  // not tracked
+  };
+  Tracker t(opts());
+  audit::Decoder d;
+  for (const auto& r : rows) {
+    audit::AuditEntryView v;
+    const std::string l = line(r.e);
+    ASSERT_FALSE(d.decode(l, v)) << l;
+    EXPECT_EQ(t.observe(v).behind_touched, r.touched) << l;
+  }
+  // behind(): only bob, with his deadline; the counts cover everyone.
+  auto b = t.behind(at(2min));
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].current, 1u);
+  EXPECT_EQ(b[0].pending, 1u);
+  ASSERT_EQ(b[0].consumers.size(), 1u);
+  EXPECT_EQ(b[0].consumers[0].identity, "bob");
+  EXPECT_EQ(b[0].consumers[0].deadline, at(10s + 15min));
+  auto c = t.counts(at(2min));
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_TRUE(c[0].consumers.empty());
+  EXPECT_EQ(c[0].current + c[0].pending + c[0].stale, 2u);
 }
 
 }  // namespace
