@@ -38,7 +38,7 @@ TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
   ASSERT_TRUE(r.ok()) << messages(r);
   ASSERT_EQ(r.config.rule_sets.size(), 1u);
   EXPECT_EQ(r.config.rule_sets[0].source, "<built-in>");
-  EXPECT_EQ(r.config.rule_sets[0].rules, 24u);
+  EXPECT_EQ(r.config.rule_sets[0].rules, 28u);
   struct Row {
     std::string alert;
     rules::ConditionKind kind;
@@ -67,6 +67,10 @@ TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
       {"VaultAuditNotReopened", rules::ConditionKind::metric, 0s, "critical"},
       {"VaultAuditWriteFailures", rules::ConditionKind::metric, 5min, "critical"},
       {"VaultHighMemory", rules::ConditionKind::metric, 10min, "warning"},
+      {"VaultIdentityNewNetwork", rules::ConditionKind::new_value, 0s, "warning"},
+      {"VaultIdentityNewPathPrefix", rules::ConditionKind::new_value, 0s, "info"},
+      {"VaultIdentityRateAboveBaseline", rules::ConditionKind::baseline_rate, 0s, "warning"},
+      {"VaultIdentityFirstSensitiveOperation", rules::ConditionKind::new_value, 0s, "warning"},
       {"VaultSecretRotationOverdue", rules::ConditionKind::secret_age, 0s, "warning"},
       {"VaultMonitorTokenExpiring", rules::ConditionKind::token_ttl, 0s, "warning"},
   };
@@ -189,6 +193,43 @@ TEST(RulesLoad, EveryConditionKind) {
   EXPECT_TRUE(std::get<rules::SecretAgeCond>(r.config.rules[6].condition).paths.empty());
 }
 
+TEST(RulesLoad, BehaviouralKinds) {
+  auto r = load_rules(
+      "  - alert: A\n"
+      "    new_value:\n"
+      "      path: [\"secret/**\"]\n"
+      "      not: {display_name: vaultwatch}\n"
+      "      key: role\n"
+      "      value: [path_prefix:3, operation]\n"
+      "      learn: 1d\n"
+      "      forget_after: 2d\n"
+      "      max_values: 1000\n"
+      "      cooldown: 10m\n"
+      "      group_limit: 5\n"
+      "    annotations: {d: \"{{ $labels.key }} {{ $event.path }} {{ $value | humanizeDuration }}\"}\n"
+      "  - alert: B\n"
+      "    baseline_rate: {bucket: 1m, learn: 1h, factor: 4, min_count: 20}\n");
+  ASSERT_TRUE(r.ok()) << messages(r);
+  const auto& a = std::get<rules::NewValueCond>(r.config.rules[0].condition);
+  EXPECT_EQ(a.common.match.types, std::vector<AuditEvent::Type>{AuditEvent::Type::request});
+  EXPECT_EQ(a.common.match.paths.size(), 1u);
+  ASSERT_TRUE(a.common.exclude);
+  EXPECT_EQ(a.common.key, std::vector<rules::AuditField>{rules::AuditField{rules::AuditField::Kind::role}});
+  ASSERT_EQ(a.value.size(), 2u);
+  EXPECT_EQ(rules::to_string(a.value[0]), "path_prefix:3");
+  EXPECT_EQ(a.common.learn, 24h);
+  EXPECT_EQ(a.common.forget_after, 48h);
+  EXPECT_EQ(a.common.max_values, 1000u);
+  EXPECT_EQ(a.common.cooldown, 10min);
+  EXPECT_EQ(a.common.group_limit, 5u);
+  EXPECT_EQ(r.config.rules[0].keep_firing_for, 15min);
+  const auto& b = std::get<rules::BaselineRateCond>(r.config.rules[1].condition);
+  EXPECT_EQ(b.bucket, 1min);
+  EXPECT_EQ(b.factor, 4);
+  EXPECT_EQ(b.min_count, 20u);
+  EXPECT_EQ(rules::to_string(b.common.key[0]), "entity_id") << "default key: entity_id, then display_name";
+}
+
 TEST(RulesLoad, AuditRulesCountRequestsUnlessTypeIsGiven) {
   auto r = load_rules("  - alert: A\n    audit: {policy: root}\n");
   ASSERT_TRUE(r.ok()) << messages(r);
@@ -230,7 +271,28 @@ TEST(RulesLoad, ReportsEveryProblemWithItsPosition) {
       {"count in health rule", "  - alert: A\n    health: sealed\n    annotations: {s: \"{{ $count }}\"}\n",
        "$count is only available in audit rules"},
       {"no condition", "  - alert: A\n    for: 1m\n",
-       "c.yaml:3:5: rules[0]: needs one condition: health, metric, audit, audit_silent, secret_age or token_ttl"},
+       "c.yaml:3:5: rules[0]: needs one condition: health, metric, audit, audit_silent, secret_age, token_ttl, "
+       "new_value or baseline_rate"},
+      {"unknown behaviour field", "  - alert: A\n    new_value: {key: [entity_id, accessor], value: path}\n",
+       "c.yaml:4:34: rules[0].new_value.key[1]: unknown field \"accessor\" (one of display_name, entity_id"},
+      {"path_prefix without n", "  - alert: A\n    new_value: {value: path_prefix}\n",
+       "rules[0].new_value.value[0]: unknown field \"path_prefix\""},
+      {"new_value without value", "  - alert: A\n    new_value: {learn: 1d}\n",
+       "rules[0].new_value.value: is required"},
+      {"forget before learnt", "  - alert: A\n    new_value: {value: path, learn: 7d, forget_after: 1d}\n",
+       "rules[0].new_value.forget_after: must not be shorter than learn"},
+      {"behaviour filters checked", "  - alert: A\n    new_value: {value: path, operation: write}\n",
+       "rules[0].new_value.operation[0]: unknown operation \"write\""},
+      {"behaviour unknown key", "  - alert: A\n    baseline_rate: {window: 5m}\n",
+       "rules[0].baseline_rate.window: unknown key"},
+      {"bucket too long", "  - alert: A\n    baseline_rate: {bucket: 2d, learn: 7d}\n",
+       "rules[0].baseline_rate.bucket: must be between 1s and 24h"},
+      {"factor below 1", "  - alert: A\n    baseline_rate: {factor: 0.5}\n",
+       "rules[0].baseline_rate.factor: must be at least 1"},
+      {"for on behaviour", "  - alert: A\n    new_value: {value: path}\n    for: 1m\n",
+       "rules[0].for: new_value and baseline_rate hold only at the instant"},
+      {"key label on behaviour", "  - alert: A\n    new_value: {value: path}\n    labels: {key: x}\n",
+       "rules[0].labels.key: \"key\" is the label of each alerting key"},
       {"two conditions", "  - alert: A\n    health: sealed\n    audit: {policy: root}\n",
        "c.yaml:5:12: rules[0].audit: a rule has exactly one condition; this one also has health"},
       {"missing alert", "  - health: sealed\n", "c.yaml:3:5: rules[0].alert: is required"},
