@@ -83,6 +83,9 @@ struct AuditEntry {
   const AuditEvent& event;
   SysTime at;         // when it happened (threshold windows count on it)
   bool late = false;  // read long after it was written (see EngineOptions::audit_max_age)
+  /// Unique per entry fed to any engine of the process: evaluators that derive the same thing
+  /// from an entry (the behavioural rules' key) compute it once.
+  std::uint64_t seq = 0;
 };
 
 /// Not thread-safe (io thread only, like the Engine that owns it).

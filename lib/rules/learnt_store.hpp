@@ -9,7 +9,7 @@
 // n / 2^64 per new pair (5e-14 at a million values): far below the other ways a detector can be
 // wrong. The hash is FNV-1a (simple, stable across compilers and releases, which persisted
 // state needs; std::hash is neither) with a splitmix64 finaliser so that linear probing sees
-// well-spread low bits. It is not keyed: someone who controls both the identity and the value
+// well-spread low bits; it reads 8-byte words where FNV reads bytes, for speed. It is not keyed: someone who controls both the identity and the value
 // and knows this code could in principle craft a collision; the values are Vault paths and
 // networks an attacker rarely chooses freely.
 //
@@ -36,8 +36,8 @@ using Secs = std::uint32_t;
 Secs secs(SysTime t);
 SysTime time_of(Secs s);
 
-/// FNV-1a 64 over `s`, started from `seed`, then splitmix64's finaliser. Never 0 (0 marks an
-/// empty slot).
+/// FNV-1a 64 (over 8-byte words) of `s`, started from `seed`, then splitmix64's finaliser.
+/// Never 0 (0 marks an empty slot). Little-endian word reads: blobs record their byte order.
 std::uint64_t hash(std::string_view s, std::uint64_t seed = 0);
 
 /// Appends fixed-size little-endian-agnostic raw values to a blob (the blob records the byte

@@ -193,11 +193,13 @@ bool AuditMatch::empty() const {
          namespaces.empty();
 }
 
-// Cheapest and most selective tests first: most entries fail on type or path.
+// Cheapest and most selective tests first: most entries fail on type, operation or path.
 bool AuditMatch::matches(const AuditEvent& e) const {
   if (!types.empty() && std::find(types.begin(), types.end(), e.type) == types.end()) return false;
-  if (!paths.empty() && !match_any(paths, e.path)) return false;
+  // Operations before paths: a few short string compares, and rules that name both (the
+  // sensitive-change rules) mostly see reads.
   if (!operations.empty() && !in(operations, e.operation)) return false;
+  if (!paths.empty() && !match_any(paths, e.path)) return false;
   if (!mount_types.empty() && !in(mount_types, e.mount_type)) return false;
   if (!policies.empty()) {
     bool any = false;

@@ -14,6 +14,8 @@
 #include "audit/classifier.hpp"
 #include "audit/decoder.hpp"
 #include "audit/pipeline.hpp"
+#include "config/load.hpp"
+#include "rules/engine.hpp"
 
 namespace {
 
@@ -123,8 +125,36 @@ void BM_Pipeline(benchmark::State& state, std::string layout) {
   report(state, c);
 }
 
+// Ingest with the rules (issue 14: the built-in set with its four behavioural rules must keep
+// >= 80 % of the ingest rate without them): the pipeline above feeding the rule engine, each
+// entry evaluated at its own time (live). arg 0: built-in rules without the behavioural ones;
+// 1: all built-in rules.
+void BM_PipelineRules(benchmark::State& state) {
+  const auto& c = corpus("new");
+  auto defaults = vw::config::defaults([](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+  auto rules = defaults.config.rules;
+  if (state.range(0) == 0)
+    std::erase_if(rules, [](const vw::rules::Rule& r) { return vw::rules::behaviour_of(r.condition) != nullptr; });
+  vw::rules::Engine engine(rules, {});
+  vw::net::io_context io;
+  std::vector<std::shared_ptr<prometheus::Collectable>> families;
+  auto metrics = vw::audit::build_audit_metrics(families);
+  AuditPipelineOptions o;
+  o.tailer.path = "/nonexistent/bench.log";
+  o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
+  std::size_t transitions = 0;
+  auto p = AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
+                                 [&](const vw::AuditEvent& e) { transitions += engine.observe(e, e.time).size(); });
+  for (auto _ : state) {
+    for (auto l : c.lines) (*p)->on_line(l);
+  }
+  benchmark::DoNotOptimize(transitions);
+  report(state, c);
+}
+
 }  // namespace
 
+BENCHMARK(BM_PipelineRules)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Decode, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Decode, new_layout, std::string("new"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DecodeClassify, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);

@@ -81,11 +81,11 @@ class BaselineRateEvaluator final : public BehaviourEvaluator {
 
   void count(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) {
     const AuditEvent& e = entry.event;
-    if (!eligible(e) || !matches(e) || !read_key(e)) return;
+    if (!eligible(e) || !matches(e) || !read_key(entry)) return;
     const Secs at = learnt::secs(entry.at);
     note_time(at);
     const std::uint32_t b = at / bucket_;
-    auto [k, fresh] = keys_.insert(learnt::hash(key_));
+    auto [k, fresh] = keys_.insert(key_hash_);
     if (fresh || forgotten(k->last, at)) *k = KeyRate{at, at, b, 0, 0, b};
     ++updates_;
     k->last = std::max(k->last, at);

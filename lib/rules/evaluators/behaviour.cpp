@@ -21,13 +21,39 @@ bool BehaviourEvaluator::eligible(const AuditEvent& e) const {
   return true;
 }
 
-bool BehaviourEvaluator::read_key(const AuditEvent& e) {
+namespace {
+// The last entry's key and hash: the built-in behavioural rules share their key fields, so the
+// key of an entry is built and hashed once rather than once per rule.
+struct KeyMemo {
+  std::uint64_t seq = 0;
+  std::vector<AuditField> fields;
+  std::string key;
+  std::uint64_t hash = 0;
+};
+KeyMemo& key_memo() {
+  static KeyMemo m;  // io thread only, like the engines
+  return m;
+}
+}  // namespace
+
+bool BehaviourEvaluator::read_key(const AuditEntry& entry) {
+  auto& m = key_memo();
+  if (entry.seq != 0 && m.seq == entry.seq && m.fields == c_.key) {
+    key_ = m.key;
+    key_hash_ = m.hash;
+    return !key_.empty();
+  }
   key_.clear();
   for (const auto& f : c_.key) {
-    append_audit_field(e, f, key_);
-    if (!key_.empty()) return true;
+    append_audit_field(entry.event, f, key_);
+    if (!key_.empty()) break;
   }
-  return false;
+  key_hash_ = key_.empty() ? 0 : learnt::hash(key_);
+  m.seq = entry.seq;
+  m.fields = c_.key;
+  m.key = key_;
+  m.hash = key_hash_;
+  return !key_.empty();
 }
 
 learnt::Secs BehaviourEvaluator::learn_secs() const {

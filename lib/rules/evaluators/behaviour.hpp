@@ -29,9 +29,9 @@ class BehaviourEvaluator : public Evaluator {
   bool matches(const AuditEvent& e) const {
     return c_.match.matches(e) && !(c_.exclude && c_.exclude->matches(e));
   }
-  /// The entry's key into key_: the first non-empty of the listed fields. False when all are
-  /// empty (unauthenticated requests: nothing to learn about).
-  bool read_key(const AuditEvent& e);
+  /// The entry's key into key_ and its hash into key_hash_: the first non-empty of the listed
+  /// fields. False when all are empty (unauthenticated requests: nothing to learn about).
+  bool read_key(const AuditEntry& entry);
   /// Moves the rule-wide clock (learnt_stats().learning) and forgets what was not seen for
   /// forget_after, at most every forget_after/16 of entry time.
   void note_time(Secs at);
@@ -56,6 +56,7 @@ class BehaviourEvaluator : public Evaluator {
 
   BehaviourCommon c_;
   std::string key_;  // scratch: the current entry's key
+  std::uint64_t key_hash_ = 0;
   std::uint64_t evicted_ = 0;
   std::uint64_t updates_ = 0;
 

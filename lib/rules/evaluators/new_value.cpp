@@ -69,10 +69,13 @@ class NewValueEvaluator final : public BehaviourEvaluator {
 
   void learn(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) {
     const AuditEvent& e = entry.event;
-    if (!eligible(e) || !read_key(e)) return;
+    // A request and its response are one sighting: the key's clock counts the rule's types.
+    const auto& types = c_.match.types;
+    if (!types.empty() && std::find(types.begin(), types.end(), e.type) == types.end()) return;
+    if (!eligible(e) || !read_key(entry)) return;
     const Secs at = learnt::secs(entry.at);
     note_time(at);
-    const std::uint64_t kh = learnt::hash(key_);
+    const std::uint64_t kh = key_hash_;
     auto [k, new_key] = keys_.insert(kh);
     // A key not seen for forget_after is a new key again: it learns afresh.
     if (new_key || forgotten(k->last, at)) {
@@ -86,12 +89,7 @@ class NewValueEvaluator final : public BehaviourEvaluator {
       bound();
       return;
     }
-    value_.clear();
-    for (const auto& f : value_fields_) {
-      if (!value_.empty()) value_ += '\x1f';  // unit separator: cannot occur in the fields
-      append_audit_field(e, f, value_);
-    }
-    if (value_.empty()) return;  // e.g. no remote address (internal requests)
+    if (!read_value(e)) return;  // e.g. no remote address (internal requests)
     auto [v, new_value] = values_.insert(learnt::hash(value_, kh));
     const bool seen = !new_value && !forgotten(v->last, at);
     if (seen && v->last >= at) return;  // nothing to learn (the hot path for known pairs)
@@ -101,13 +99,40 @@ class NewValueEvaluator final : public BehaviourEvaluator {
     bound();
     if (!t || at - std::min(at, key_first) < learn_secs()) return;
     const auto key_age = std::chrono::seconds(at - key_first);
-    std::string shown = value_;
-    std::replace(shown.begin(), shown.end(), '\x1f', ' ');
+    std::string shown;
+    for (const auto& f : value_fields_) {
+      if (!shown.empty()) shown += ' ';
+      append_audit_field(e, f, shown);
+    }
     const Labels extra{{"value", shown},
                        {"key", key_},
                        {"key_first_seen", format_rfc3339_ms(learnt::time_of(key_first))},
                        {"remote_address", e.remote_address}};
     raise(entry, static_cast<double>(key_age.count()), extra, *t, now, *out);
+  }
+
+  /// The entry's value into value_ as it is hashed; false when it has none. remote_network is
+  /// its masked address bytes rather than its text (written by hand: IpNetwork's text costs an
+  /// inet_ntop and an allocation per entry, and only an alert shows it).
+  bool read_value(const AuditEvent& e) {
+    value_.clear();
+    bool any = false;
+    for (const auto& f : value_fields_) {
+      const auto before = value_.size();
+      if (f.kind == AuditField::Kind::remote_network) {
+        if (auto a = IpAddress::from_remote_address(e.remote_address)) {
+          const std::size_t n = a->is_v4() ? 4 : 16, keep = a->is_v4() ? 3 : 8;  // /24, /64
+          value_ += a->is_v4() ? '4' : '6';
+          value_.append(reinterpret_cast<const char*>(a->bytes()), keep);
+          value_.append(n - keep, '\0');
+        }
+      } else {
+        append_audit_field(e, f, value_);
+      }
+      any = any || value_.size() != before;
+      value_ += '\x1f';  // unit separator: cannot occur in the fields
+    }
+    return any;
   }
 
   /// max_values: the least recently seen go first, 1/16 at a time (a full sort per new value
