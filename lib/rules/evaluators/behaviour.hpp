@@ -12,6 +12,9 @@
 
 namespace vw::rules {
 
+/// Owns the rule-wide learning clock, the cool-down and alerting-key sets; the kinds own their
+/// tables. Lives as long as its Engine (a reload hands the learnt state to the next one through
+/// save_learnt/restore_learnt). io thread only.
 class BehaviourEvaluator : public Evaluator {
  public:
   BehaviourEvaluator(const BehaviourCommon& c, Rule r);
