@@ -58,7 +58,8 @@ struct Annotate {
   const std::map<std::string, std::string>* change = nullptr;
   std::optional<std::uint64_t> count;
   bool late = false;  // adds the annotation late="true" (unless the rule has its own `late`)
-  /// Annotations the evaluator computed (a rule's own annotation of the same name wins).
+  /// Annotations the condition kind always adds (unless the rule has its own of that name):
+  /// what the behavioural kinds learnt (value, key, first sighting, baseline).
   const Labels* extra = nullptr;
 };
 

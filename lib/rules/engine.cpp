@@ -4,6 +4,11 @@ namespace vw::rules {
 
 namespace {
 
+std::uint64_t next_entry_seq() {
+  static std::uint64_t seq = 0;  // io thread only, like every engine
+  return ++seq;
+}
+
 AlertTableOptions table_options(const EngineOptions& o) {
   return AlertTableOptions{o.external_labels, o.resend_interval, o.resolved_retention, o.generator_url};
 }
@@ -90,6 +95,9 @@ Transitions Engine::observe(const AuditEvent& ev, SysTime now) {
   if (opts_.audit_max_age > Duration::zero() && now - at > opts_.audit_max_age) {
     if (!timing.down_since || at <= *timing.down_since) {
       ++timing.too_old;
+      // History raises no alert, but the behavioural rules learn from it (issue 14).
+      const AuditEntry entry{ev, at, false, next_entry_seq()};
+      for (auto& e : evaluators_) e->on_audit_history(entry, now);
       return out;
     }
     late = true;
@@ -101,7 +109,7 @@ Transitions Engine::observe(const AuditEvent& ev, SysTime now) {
     in_.audit_alive_mark = now;
     table_.touch();
   }
-  const AuditEntry entry{ev, at, late};
+  const AuditEntry entry{ev, at, late, next_entry_seq()};
   for (auto& e : evaluators_) e->on_audit_event(entry, table_, now, out);
   return out;
 }

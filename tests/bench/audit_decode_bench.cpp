@@ -15,6 +15,8 @@
 #include "audit/decoder.hpp"
 #include "audit/pipeline.hpp"
 #include "daemon/rotation_service.hpp"
+#include "config/rules_config.hpp"
+#include "rules/engine.hpp"
 
 namespace {
 
@@ -169,6 +171,33 @@ void BM_PipelineRotation(benchmark::State& state, std::string layout, bool track
   report(state, c);
 }
 
+// Ingest with the rules (issue 14: the built-in set with its four behavioural rules must keep
+// >= 80 % of the ingest rate without them): the pipeline above feeding the rule engine, each
+// entry evaluated at its own time (live). arg 0: built-in rules without the behavioural ones;
+// 1: all built-in rules.
+void BM_PipelineRules(benchmark::State& state) {
+  const auto& c = corpus("new");
+  auto defaults = vw::config::defaults_with_rules([](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+  auto rules = defaults.config.rules;
+  if (state.range(0) == 0)
+    std::erase_if(rules, [](const vw::rules::Rule& r) { return vw::rules::behaviour_of(r.condition) != nullptr; });
+  vw::rules::Engine engine(rules, {});
+  vw::net::io_context io;
+  std::vector<std::shared_ptr<prometheus::Collectable>> families;
+  auto metrics = vw::audit::build_audit_metrics(families);
+  AuditPipelineOptions o;
+  o.tailer.path = "/nonexistent/bench.log";
+  o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
+  std::size_t transitions = 0;
+  auto p = AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
+                                 [&](const vw::AuditEvent& e) { transitions += engine.observe(e, e.time).size(); });
+  for (auto _ : state) {
+    for (auto l : c.lines) (*p)->on_line(l);
+  }
+  benchmark::DoNotOptimize(transitions);
+  report(state, c);
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_Pipeline, rotation_log, std::string("rotation"))->Unit(benchmark::kMillisecond);
@@ -177,6 +206,7 @@ BENCHMARK_CAPTURE(BM_PipelineRotation, rotation_log_on, std::string("rotation"),
 BENCHMARK_CAPTURE(BM_PipelineRotation, new_layout_off, std::string("new"), false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PipelineRotation, new_layout_on, std::string("new"), true)->Unit(benchmark::kMillisecond);
 
+BENCHMARK(BM_PipelineRules)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Decode, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Decode, new_layout, std::string("new"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DecodeClassify, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);

@@ -3,6 +3,9 @@
 //   build/tests/bench/rules_bench
 #include <benchmark/benchmark.h>
 
+#include <fstream>
+#include <string>
+
 #include "config/rules_config.hpp"
 #include "rules/engine.hpp"
 
@@ -84,6 +87,81 @@ void BM_PermissionDeniedFlood(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_PermissionDeniedFlood);
+
+// ---- behavioural rules (issue 14) -----------------------------------------------------------
+
+std::vector<vw::rules::Rule> builtin_without_behaviour() {
+  auto rules = builtin();
+  std::erase_if(rules, [](const vw::rules::Rule& r) { return vw::rules::behaviour_of(r.condition) != nullptr; });
+  return rules;
+}
+
+// A realistic live mix: 500 identities, each from its own few networks and app paths, read as
+// they are written. arg 0: the built-in set without the four behavioural rules; 1: with them.
+void BM_LiveMix(benchmark::State& state) {
+  vw::rules::Engine engine(state.range(0) ? builtin() : builtin_without_behaviour(), {});
+  auto now = std::chrono::system_clock::now();
+  std::vector<AuditEvent> events;
+  for (int i = 0; i < 4096; ++i) {
+    auto e = kv_read(i);
+    e.display_name = "approle-" + std::to_string(i % 500);
+    e.entity_id = "ent-" + std::to_string(i % 500);
+    e.remote_address = "10." + std::to_string(i % 500 / 250) + "." + std::to_string(i % 250) + "." + std::to_string(i % 7);
+    events.push_back(std::move(e));
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    now += 100us;
+    auto& e = events[i++ & 4095];
+    e.time = now;
+    auto t = engine.observe(e, now);
+    benchmark::DoNotOptimize(t);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_LiveMix)->Arg(0)->Arg(1);
+
+long rss_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  return 0;
+}
+
+// Memory per learnt value (issue 14: 1 000 000 values <= 64 MB RSS): one new_value rule learns
+// 1 000 keys x 1 000 networks; the RSS growth is reported per value and the run fails above
+// the budget.
+void BM_LearntMemory(benchmark::State& state) {
+  for (auto _ : state) {
+    const long before = rss_kib();
+    vw::rules::NewValueCond c;
+    c.common.match.types = {AuditEvent::Type::request};
+    c.common.max_values = 2'000'000;
+    vw::rules::Rule r;
+    r.alert = "NewNetwork";
+    r.condition = c;
+    vw::rules::Engine engine({r}, {});
+    const auto t0 = std::chrono::system_clock::now() - 1h;
+    AuditEvent e = kv_read(0);
+    for (int k = 0; k < 1000; ++k) {
+      e.entity_id = "ent-" + std::to_string(k);
+      for (int v = 0; v < 1000; ++v) {
+        e.remote_address = std::to_string(1 + v / 250) + "." + std::to_string(v % 250) + "." + std::to_string(k % 250) + ".1";
+        e.time = t0;  // all learning: nothing fires
+        engine.observe(e, t0);
+      }
+    }
+    const long after = rss_kib();
+    const auto values = engine.learnt_stats(t0).at("NewNetwork").values;
+    const double mib = static_cast<double>(after - before) / 1024;
+    state.counters["values"] = static_cast<double>(values);
+    state.counters["rss_MiB"] = mib;
+    state.counters["bytes_per_value"] = (after - before) * 1024.0 / static_cast<double>(values);
+    if (values < 1'000'000 || mib > 64) state.SkipWithError("over the 64 MB budget for 1 000 000 values");
+  }
+}
+BENCHMARK(BM_LearntMemory)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -25,6 +25,9 @@ TEST(DecodeTokenLookup, ReadsTheDocsSample) {
   ASSERT_TRUE(l) << l.error().message;
   EXPECT_EQ(l->ttl_seconds, 2764790);
   EXPECT_TRUE(l->renewable);
+  // Who the monitor token is: the behavioural rules leave its requests out.
+  EXPECT_EQ(l->entity_id, "7d2e3179-f69b-450c-7179-ac8ee8bd8ca9");
+  EXPECT_EQ(l->display_name, "ldap2-tesla");
 }
 
 TEST(DecodeTokenLookup, ATokenWithoutExpiryHasNoTtl) {
