@@ -137,6 +137,15 @@ struct BuiltinRulesConfig {
   bool operator==(const BuiltinRulesConfig&) const = default;
 };
 
+/// `behaviour:` — settings of the behavioural rules.
+struct BehaviourConfig {
+  /// The team's working hours ("Mon-Fri 07:00-19:00 Europe/Berlin", core/schedule.hpp); what
+  /// `outside: working_hours` in a rule stands for. "" = not set: the built-in off-hours rule is
+  /// inactive and a rule of yours using it is an error.
+  std::string working_hours;
+  bool operator==(const BehaviourConfig&) const = default;
+};
+
 /// One source of alert rules and what it contributes to the rules in force.
 struct RuleSet {
   std::string source;        // a rules file, the config file (inline `rules:`), or "<built-in>"
@@ -144,6 +153,7 @@ struct RuleSet {
   bool enabled = true;       // the built-in set: false when builtin_rules.enabled is false
   std::vector<std::string> disabled;  // the built-in set: left out by builtin_rules.disable
   std::vector<std::string> replaced;  // the built-in set: replaced by a rule of the same name
+  std::vector<std::string> inactive;  // the built-in set: need behaviour.working_hours (unset)
   bool operator==(const RuleSet&) const = default;
 };
 
@@ -158,6 +168,7 @@ struct Config {
   RotationConfig rotation;
   std::vector<std::string> rules_files = {"/etc/vaultwatch/rules.d/*.yaml"};
   BuiltinRulesConfig builtin_rules;
+  BehaviourConfig behaviour;
   /// The rules in force (SPEC §5): the built-in set (unless builtin_rules turns it or some of
   /// its rules off; a rule of the same name in your files replaces a built-in one), inline
   /// `rules:`, and every file `rules_files` matched.

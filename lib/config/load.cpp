@@ -276,7 +276,12 @@ void read_log(MapReader& r, LogConfig& l) {
 // is on anyway).
 void read_rules(MapReader& top, const std::string& file, Config& c) {
   auto& ctx = top.ctx();
-  RuleSetReader reader(c.notify.external_labels);
+  WorkingHoursRef hours;
+  if (!c.behaviour.working_hours.empty()) {
+    // Checked (with its position) by read_behaviour; an error there leaves the hours unset.
+    if (auto s = WeeklySchedule::parse(c.behaviour.working_hours)) hours.hours = std::move(*s);
+  }
+  RuleSetReader reader(c.notify.external_labels, hours);
   std::vector<RuleSet> sets;
   if (top.present("rules")) {
     auto n = top.node("rules");
@@ -339,7 +344,8 @@ void read_rules(MapReader& top, const std::string& file, Config& c) {
   }
 
   // The built-in set, read on its own (its names may be reused by yours).
-  RuleSetReader builtin_reader(c.notify.external_labels);
+  hours.unset_makes_inactive = true;
+  RuleSetReader builtin_reader(c.notify.external_labels, hours);
   Context bctx(std::string(builtin_rules_name), *ctx.diagnostics(), ctx.env());
   builtin_reader.read_document(bctx, builtin_rules_yaml());
   const auto& builtin = builtin_reader.rules();
@@ -366,6 +372,8 @@ void read_rules(MapReader& top, const std::string& file, Config& c) {
         bset.disabled.push_back(r.alert);
       else if (std::any_of(reader.rules().begin(), reader.rules().end(), same))
         bset.replaced.push_back(r.alert);
+      else if (builtin_reader.inactive().count(r.alert))
+        bset.inactive.push_back(r.alert);
       else
         in_force.push_back(r);
     }
@@ -375,6 +383,13 @@ void read_rules(MapReader& top, const std::string& file, Config& c) {
   for (auto& r : reader.rules()) in_force.push_back(std::move(r));
   c.rules = std::move(in_force);
   c.rule_sets = std::move(sets);
+}
+
+void read_behaviour(MapReader& r, BehaviourConfig& b) {
+  if (r.str("working_hours", b.working_hours) && !b.working_hours.empty()) {
+    auto s = WeeklySchedule::parse(b.working_hours);
+    if (!s) r.ctx().error(r.node("working_hours"), r.path_of("working_hours"), s.error().message);
+  }
 }
 
 void read_builtin_rules(MapReader& r, BuiltinRulesConfig& b) {
@@ -400,6 +415,7 @@ LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvL
     top.str("state_dir", c.state_dir);
     top.map("log", [&](MapReader& r) { read_log(r, c.log); });
     top.map("builtin_rules", [&](MapReader& r) { read_builtin_rules(r, c.builtin_rules); });
+    top.map("behaviour", [&](MapReader& r) { read_behaviour(r, c.behaviour); });
     // Rules last: their templates are checked against notify.external_labels.
     read_rules(top, file, c);
   }
@@ -429,6 +445,8 @@ std::string describe(const RuleSet& s) {
   std::vector<std::string> notes;
   if (!s.disabled.empty()) notes.push_back("disabled: " + join(s.disabled, ", "));
   if (!s.replaced.empty()) notes.push_back("replaced by yours: " + join(s.replaced, ", "));
+  if (!s.inactive.empty())
+    notes.push_back("inactive until behaviour.working_hours is set: " + join(s.inactive, ", "));
   if (!notes.empty()) out += " (" + join(notes, "; ") + ")";
   return out;
 }

@@ -297,6 +297,44 @@ TEST(RulesLoad, ReportsEveryProblemWithItsPosition) {
   }
 }
 
+TEST(RulesLoad, OutsideTakesAScheduleInEveryAuditFilter) {
+  auto r = load_rules(
+      "  - alert: NightAdmin\n"
+      "    audit:\n"
+      "      policy: admin\n"
+      "      outside: \"Mon-Fri 07:00-19:00; Sat 09:00-13:00 America/New_York\"\n"
+      "      not: {outside: \"Mon-Sun 00:00-01:00 UTC\"}\n");
+  ASSERT_TRUE(r.ok()) << messages(r);
+  const auto& a = std::get<rules::AuditCond>(rule(r.config, "NightAdmin")->condition);
+  ASSERT_TRUE(a.match.outside && a.exclude && a.exclude->outside);
+  EXPECT_EQ(a.match.outside->zone().name(), "America/New_York");
+  AuditEvent e;
+  e.policies = {"admin"};
+  e.time = parse_rfc3339("2026-12-05T19:00:00Z").value();  // Saturday 14:00 EST: outside
+  EXPECT_TRUE(a.match.matches(e));
+  e.time = parse_rfc3339("2026-12-05T14:30:00Z").value();  // Saturday 09:30 EST: inside
+  EXPECT_FALSE(a.match.matches(e));
+  e.time = SysTime{};  // no time: never "outside"
+  EXPECT_FALSE(a.match.matches(e));
+}
+
+TEST(RulesLoad, OutsideErrorsNameTheFileLineAndProblem) {
+  auto r = load_rules(
+      "  - alert: A\n"
+      "    audit: {outside: \"Mon-Fry 07:00-19:00 UTC\"}\n"
+      "  - alert: B\n"
+      "    audit: {outside: \"Mon-Fri 7-19 UTC\"}\n"
+      "  - alert: C\n"
+      "    audit: {outside: \"Mon-Fri 07:00-19:00 Europe/Berln\"}\n"
+      "  - alert: D\n"
+      "    audit: {outside: \"Mon-Fri 07:00-19:00\"}\n");
+  const auto m = messages(r);
+  EXPECT_THAT(m, HasSubstr("c.yaml:4:22: rules[0].audit.outside: unknown day in \"Mon-Fry\""));
+  EXPECT_THAT(m, HasSubstr("c.yaml:6:22: rules[1].audit.outside: bad hours \"7-19\""));
+  EXPECT_THAT(m, HasSubstr("c.yaml:8:22: rules[2].audit.outside: unknown time zone \"Europe/Berln\""));
+  EXPECT_THAT(m, HasSubstr("c.yaml:10:22: rules[3].audit.outside: \"Mon-Fri 07:00-19:00\" is not a schedule (days, hours and a time zone"));
+}
+
 TEST(RulesLoad, RulesMustBeAList) {
   auto r = load_string("rules: {alert: A}\n", "c.yaml", no_env());
   EXPECT_THAT(messages(r), HasSubstr("c.yaml:1:8: rules: must be a list of rules"));
@@ -325,7 +363,8 @@ TEST_F(RulesFiles, GlobsAreRelativeToTheConfigFile) {
   EXPECT_EQ(std::vector<std::string>(names.end() - 3, names.end()), (std::vector<std::string>{"Inline", "A", "B"}))
       << "the built-in set first, then yours in order";
   ASSERT_EQ(r.config.rule_sets.size(), 4u);
-  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 24 rules");
+  EXPECT_EQ(describe(r.config.rule_sets[0]),
+            "<built-in>: 24 rules (inactive until behaviour.working_hours is set: VaultOffHoursAccess)");
   EXPECT_EQ(describe(r.config.rule_sets[1]), (dir_ / "vaultwatch.yaml").string() + ": 1 rule");
   EXPECT_EQ(describe(r.config.rule_sets[2]), (dir_ / "rules.d" / "a.yaml").string() + ": 1 rule");
 }
@@ -346,11 +385,55 @@ TEST_F(RulesFiles, OwnRulesFilesKeepTheBuiltInSet) {
   ASSERT_TRUE(r.ok()) << messages(r);
   EXPECT_EQ(r.config.rules.size(), 25u);
   ASSERT_EQ(r.config.rule_sets.size(), 3u);
-  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 24 rules");
+  EXPECT_EQ(describe(r.config.rule_sets[0]),
+            "<built-in>: 24 rules (inactive until behaviour.working_hours is set: VaultOffHoursAccess)");
   EXPECT_EQ(describe(r.config.rule_sets[1]), (dir_ / "none.yaml").string() + ": 0 rules");
   auto inline_only = load("rules_files: []\nrules:\n  - alert: Mine\n    health: standby\n");
   ASSERT_TRUE(inline_only.ok()) << messages(inline_only);
   EXPECT_EQ(inline_only.config.rules.size(), 25u);
+}
+
+// Issue 14.7: the off-hours rule needs the team's hours; without them it is read (so that
+// builtin_rules.disable may name it) but not run.
+TEST_F(RulesFiles, OffHoursRuleRunsOnlyOnceWorkingHoursAreSet) {
+  auto unset = load("rules_files: []\n");
+  ASSERT_TRUE(unset.ok()) << messages(unset);
+  EXPECT_EQ(rule(unset.config, "VaultOffHoursAccess"), nullptr);
+  EXPECT_EQ(unset.config.rule_sets[0].inactive, std::vector<std::string>{"VaultOffHoursAccess"});
+  auto disabled = load("rules_files: []\nbuiltin_rules: {disable: [VaultOffHoursAccess]}\n");
+  ASSERT_TRUE(disabled.ok()) << messages(disabled);
+
+  auto set = load("rules_files: []\nbehaviour:\n  working_hours: \"Mon-Fri 07:00-19:00 Europe/Berlin\"\n");
+  ASSERT_TRUE(set.ok()) << messages(set);
+  EXPECT_EQ(describe(set.config.rule_sets[0]), "<built-in>: 25 rules");
+  const auto* off = rule(set.config, "VaultOffHoursAccess");
+  ASSERT_NE(off, nullptr);
+  const auto& a = std::get<rules::AuditCond>(off->condition);
+  ASSERT_TRUE(a.match.outside);
+  EXPECT_EQ(a.match.outside->text(), "Mon-Fri 07:00-19:00 Europe/Berlin");
+  EXPECT_EQ(off->labels.at("severity"), "warning");
+  AuditEvent e;
+  e.display_name = "userpass-alice";
+  e.path = "secret/data/x";
+  e.time = parse_rfc3339("2026-12-05T02:00:00Z").value();  // Saturday 03:00 in Berlin
+  EXPECT_TRUE(a.match.matches(e));
+  e.time = parse_rfc3339("2026-12-07T09:00:00Z").value();  // Monday 10:00
+  EXPECT_FALSE(a.match.matches(e));
+  e.time = parse_rfc3339("2026-12-05T02:00:00Z").value();
+  e.display_name = "approle";  // machines work at night
+  EXPECT_FALSE(a.match.matches(e));
+
+  // Yours may use the same hours, but only when they are set.
+  const std::string mine = "rules_files: []\nrules:\n  - alert: Mine\n    audit: {policy: admin, outside: working_hours}\n";
+  auto ok = load(mine + "behaviour: {working_hours: \"Mon-Fri 07:00-19:00 UTC\"}\n");
+  ASSERT_TRUE(ok.ok()) << messages(ok);
+  EXPECT_EQ(std::get<rules::AuditCond>(rule(ok.config, "Mine")->condition).match.outside->text(),
+            "Mon-Fri 07:00-19:00 UTC");
+  auto missing = load(mine);
+  EXPECT_THAT(messages(missing), HasSubstr("vaultwatch.yaml:4:37: rules[0].audit.outside: working_hours stands for "
+                                           "behaviour.working_hours, which is not set"));
+  auto bad = load("behaviour:\n  working_hours: \"Mon-Fri 07:00-19:00 Europe/Berln\"\n");
+  EXPECT_THAT(messages(bad), HasSubstr("vaultwatch.yaml:2:18: behaviour.working_hours: unknown time zone \"Europe/Berln\""));
 }
 
 TEST_F(RulesFiles, BuiltInRulesTurnedOffAsAWholeOrByName) {
@@ -363,7 +446,8 @@ TEST_F(RulesFiles, BuiltInRulesTurnedOffAsAWholeOrByName) {
   EXPECT_EQ(some.config.rules.size(), 22u);
   EXPECT_EQ(rule(some.config, "VaultHighMemory"), nullptr);
   EXPECT_NE(rule(some.config, "VaultSealed"), nullptr);
-  EXPECT_EQ(describe(some.config.rule_sets[0]), "<built-in>: 22 rules (disabled: VaultClockSkew, VaultHighMemory)");
+  EXPECT_EQ(describe(some.config.rule_sets[0]), "<built-in>: 22 rules (disabled: VaultClockSkew, VaultHighMemory; "
+            "inactive until behaviour.working_hours is set: VaultOffHoursAccess)");
 }
 
 TEST_F(RulesFiles, UnknownBuiltInNamesAreReportedWithFileAndLine) {
@@ -385,7 +469,8 @@ TEST_F(RulesFiles, OwnRuleWithABuiltInNameReplacesIt) {
   ASSERT_TRUE(r.ok()) << messages(r);
   EXPECT_EQ(r.config.rules.size(), 24u);
   EXPECT_EQ(rule(r.config, "VaultSealed")->for_, 2min);
-  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 23 rules (replaced by yours: VaultSealed)");
+  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 23 rules (replaced by yours: VaultSealed; "
+            "inactive until behaviour.working_hours is set: VaultOffHoursAccess)");
 }
 
 TEST_F(RulesFiles, BuiltinEntryKeepsTheDefaultsNextToOwnRules) {
