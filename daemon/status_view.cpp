@@ -86,7 +86,16 @@ web::StatusSnapshot status_snapshot(const StatusSources& in) {
     s.audit = audit_status(*in.audit, in.metrics->audit, in);
   if (in.notifier) s.receivers = in.notifier->status();
   s.alerts = alert_views(in.rules);
+  s.behaviour = detector_views(in.rules, std::chrono::system_clock::now());
   return s;
+}
+
+std::vector<web::DetectorStatus> detector_views(const rules::RuleManager* rules, SysTime now) {
+  std::vector<web::DetectorStatus> out;
+  if (!rules) return out;
+  for (const auto& [name, st] : rules->engine().learnt_stats(now))
+    out.push_back(web::DetectorStatus{name, st.values, st.evicted, st.learning});
+  return out;
 }
 
 std::vector<web::AlertView> alert_views(const rules::RuleManager* rules) {

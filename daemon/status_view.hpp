@@ -64,4 +64,7 @@ web::StatusSnapshot status_snapshot(const StatusSources& in);
 /// order), with the last matching audit event's displayable fields.
 std::vector<web::AlertView> alert_views(const rules::RuleManager* rules);
 
+/// Each behavioural rule's learnt state (Engine::learnt_stats at `now`), by rule name.
+std::vector<web::DetectorStatus> detector_views(const rules::RuleManager* rules, SysTime now);
+
 }  // namespace vw::daemon
