@@ -9,6 +9,7 @@
 
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "daemon/feeds.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/reloader.hpp"
+#include "daemon/state_lock.hpp"
 #include "daemon/startup.hpp"
 #include "daemon/status_view.hpp"
 #include "daemon/systemd_notify.hpp"
@@ -105,6 +107,8 @@ class App {
   std::unique_ptr<VaultPollers> vault_;  // the client, token source and pollers
   std::unique_ptr<audit::AuditPipeline> audit_;
   std::unique_ptr<rules::RuleManager> rules_;
+  /// Held while running, so that `vaultwatch baseline build` refuses to write under us.
+  std::optional<StateDirLock> state_lock_;
   std::string generator_url_;
   SecretAges secret_ages_;  // latest per watched path, for rules
   http::Router router_;
