@@ -140,8 +140,8 @@ struct BuiltinRulesConfig {
 /// `behaviour:` — settings of the behavioural rules.
 struct BehaviourConfig {
   /// The team's working hours ("Mon-Fri 07:00-19:00 Europe/Berlin", core/schedule.hpp); what
-  /// `outside: working_hours` in a rule stands for. "" = not set: the built-in off-hours rule is
-  /// inactive and a rule of yours using it is an error.
+  /// `outside: working_hours` in a rule stands for. "" = not set: every rule using it (the
+  /// built-in VaultOffHoursAccess, yours) is inactive, and --check-config says so.
   std::string working_hours;
   bool operator==(const BehaviourConfig&) const = default;
 };
@@ -153,7 +153,7 @@ struct RuleSet {
   bool enabled = true;       // the built-in set: false when builtin_rules.enabled is false
   std::vector<std::string> disabled;  // the built-in set: left out by builtin_rules.disable
   std::vector<std::string> replaced;  // the built-in set: replaced by a rule of the same name
-  std::vector<std::string> inactive;  // the built-in set: need behaviour.working_hours (unset)
+  std::vector<std::string> inactive;  // need behaviour.working_hours, which is unset
   bool operator==(const RuleSet&) const = default;
 };
 

@@ -51,10 +51,9 @@ void read_outside(MapReader& r, AuditMatch& m, WorkingHoursRef* wh) {
   if (!r.str("outside", text)) return;
   if (text == "working_hours") {
     if (wh && wh->hours) m.outside = wh->hours;
-    else if (wh && wh->unset_makes_inactive) wh->used_unset = true;
-    else
-      r.ctx().error(r.node("outside"), r.path_of("outside"),
-                    "working_hours stands for behaviour.working_hours, which is not set");
+    else if (wh) wh->used_unset = true;
+    else  // not reachable from a rule: every audit filter is read with the reference
+      r.ctx().error(r.node("outside"), r.path_of("outside"), "working_hours cannot be used here");
     return;
   }
   auto s = WeeklySchedule::parse(text);
@@ -404,7 +403,7 @@ void RuleSetReader::read_list(Context& ctx, const YAML::Node& list, const std::s
   }
   for (std::size_t i = 0; i < list.size(); ++i)
     if (auto r = read_rule(ctx, list[i], idx(path, i))) {
-      if (working_hours_.used_unset) inactive_.insert(r->alert);
+      if (working_hours_.used_unset) inactive_.push_back(r->alert);
       rules_.push_back(std::move(*r));
     }
 }

@@ -3,7 +3,6 @@
 // set. Internal to lib/config (includes yaml-cpp).
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -12,11 +11,11 @@
 
 namespace vw::config {
 
-/// What `outside: working_hours` in an audit filter stands for: behaviour.working_hours.
+/// What `outside: working_hours` in an audit filter stands for: behaviour.working_hours. While
+/// that is unset, a rule using it is read (and checked) but inactive, not an error: the built-in
+/// off-hours rule, and a copy of config/rules.yaml in rules.d, must load without it.
 struct WorkingHoursRef {
   std::optional<WeeklySchedule> hours;  // unset: behaviour.working_hours is not configured
-  /// The built-in set: a rule that needs the unset hours is inactive, not an error.
-  bool unset_makes_inactive = false;
   bool used_unset = false;  // set while reading a rule that refers to the unset hours
 };
 
@@ -32,8 +31,8 @@ class RuleSetReader {
   void read_document(Context& ctx, std::string_view text);
 
   std::vector<rules::Rule>& rules() { return rules_; }
-  /// Rules read but not to be run: built-in ones needing behaviour.working_hours while it is unset.
-  const std::set<std::string>& inactive() const { return inactive_; }
+  /// Rules read but not to be run (they need behaviour.working_hours, unset), in reading order.
+  const std::vector<std::string>& inactive() const { return inactive_; }
 
  private:
   std::optional<rules::Rule> read_rule(Context& ctx, const YAML::Node& n, const std::string& p);
@@ -41,7 +40,7 @@ class RuleSetReader {
   std::vector<rules::Rule> rules_;
   std::map<std::string, std::string> seen_;  // alert name -> "file:line"
   WorkingHoursRef working_hours_;
-  std::set<std::string> inactive_;
+  std::vector<std::string> inactive_;
 };
 
 }  // namespace vw::config

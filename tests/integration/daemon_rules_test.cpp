@@ -188,10 +188,11 @@ TEST_F(DaemonRules, OwnRulesFilesKeepTheBuiltInRulesOn) {
         << name;
 }
 
-std::string root_entry(vw::SysTime t, const std::string& path, const std::string& policy = "root") {
+std::string root_entry(vw::SysTime t, const std::string& path, const std::string& policy = "root",
+                       const std::string& display_name = "app") {
   return R"({"time":")" + format_rfc3339_ms(t) +
          R"(","type":"request","auth":{"client_token":"hmac-sha256:aa11","accessor":"hmac-sha256:bb22",)"
-         R"("display_name":"app","policies":[")" + policy + R"("],"token_policies":[")" + policy +
+         R"("display_name":")" + display_name + R"(","policies":[")" + policy + R"("],"token_policies":[")" + policy +
          R"("],"token_type":"service"},)"
          R"("request":{"id":"r-1","operation":"read","mount_point":"secret/","mount_type":"kv",)"
          R"("client_token":"hmac-sha256:aa11","path":")" +
@@ -255,6 +256,30 @@ TEST_F(DaemonRules, BacklogWrittenWhileDownIsDeliveredMarkedLate) {
   EXPECT_EQ(a["annotations"]["late"], "true");
   EXPECT_EQ(a["activeAt"], format_rfc3339_ms(now - 30min)) << "its real time";
   EXPECT_EQ(d->scrape()["vaultwatch_audit_entries_late_total"], 1);
+}
+
+// Issue 14.7: with behaviour.working_hours set, the built-in VaultOffHoursAccess fires for a
+// human token used outside them (at the entry's own time), and not for a machine identity.
+TEST_F(DaemonRules, HumanTokenOutsideWorkingHoursFiresTheOffHoursRule) {
+  const auto now = std::chrono::system_clock::now();
+  // Working hours: one minute, six hours from now, every day (UTC): now is outside them.
+  auto hhmm = [](vw::SysTime t) { return format_rfc3339_ms(t).substr(11, 5); };  // UTC HH:MM
+  const std::string hours = "Mon-Sun " + hhmm(now + 6h) + "-" + hhmm(now + 6h + 1min) + " UTC";
+  write_file(dir_ / "audit.log", root_entry(now, "secret/data/app", "default", "approle") +
+                                     root_entry(now, "secret/data/x", "default", "userpass-alice"));
+  auto d = Daemon::start(dir_.path(), {audit_config(vault_.address(), dir_.path(), "beginning") +
+                                       "behaviour: {working_hours: \"" + hours + "\"}\n"});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultOffHoursAccess") == "firing"; }, default_deadline,
+                         "VaultOffHoursAccess firing"));
+  std::vector<std::string> who;
+  for (const auto& a : alerts(*d))
+    if (a["labels"]["alertname"] == "VaultOffHoursAccess") who.push_back(a["labels"]["display_name"]);
+  EXPECT_EQ(who, std::vector<std::string>{"userpass-alice"}) << "approle works around the clock";
+  // The page's Behaviour section and the API's detectors are there (no learning rule here).
+  auto status = nlohmann::json::parse(d->get("/api/v1/status").body);
+  EXPECT_TRUE(status["data"]["behaviour"]["detectors"].is_array());
+  EXPECT_THAT(d->get("/").body, HasSubstr("<h2>Behaviour</h2>"));
 }
 
 TEST_F(DaemonRules, ReloadSwapsRulesAndKeepsTheStateOfThoseThatStay) {

@@ -429,9 +429,16 @@ TEST_F(RulesFiles, OffHoursRuleRunsOnlyOnceWorkingHoursAreSet) {
   ASSERT_TRUE(ok.ok()) << messages(ok);
   EXPECT_EQ(std::get<rules::AuditCond>(rule(ok.config, "Mine")->condition).match.outside->text(),
             "Mon-Fri 07:00-19:00 UTC");
-  auto missing = load(mine);
-  EXPECT_THAT(messages(missing), HasSubstr("vaultwatch.yaml:4:37: rules[0].audit.outside: working_hours stands for "
-                                           "behaviour.working_hours, which is not set"));
+  // Unset: yours is inactive too (a copy of config/rules.yaml in rules.d must load), and said so.
+  auto unset_mine = load(mine);
+  ASSERT_TRUE(unset_mine.ok()) << messages(unset_mine);
+  EXPECT_EQ(rule(unset_mine.config, "Mine"), nullptr);
+  EXPECT_EQ(describe(unset_mine.config.rule_sets[1]),
+            (dir_ / "vaultwatch.yaml").string() + ": 0 rules (inactive until behaviour.working_hours is set: Mine)");
+  vw::test::write_file(dir_ / "copy.yaml", vw::test::read_file(VW_SOURCE_DIR "/config/rules.yaml"));
+  auto copy = load("rules_files: [copy.yaml]\n");
+  ASSERT_TRUE(copy.ok()) << messages(copy);
+  EXPECT_EQ(copy.config.rules.size(), 24u);
   auto bad = load("behaviour:\n  working_hours: \"Mon-Fri 07:00-19:00 Europe/Berln\"\n");
   EXPECT_THAT(messages(bad), HasSubstr("vaultwatch.yaml:2:18: behaviour.working_hours: unknown time zone \"Europe/Berln\""));
 }
