@@ -10,6 +10,7 @@
 #include "daemon/state_lock.hpp"
 #include "forensics/baseline.hpp"
 #include "rules/engine.hpp"
+#include "rules/learnt_files.hpp"
 
 namespace vw::daemon {
 
@@ -68,12 +69,6 @@ BaselineCommand parse_baseline_args(const std::vector<std::string>& args) {
 namespace {
 
 void say(const std::string& s) { std::fprintf(stderr, "%s\n", s.c_str()); }
-
-// "" or why the learnt state could not be written. PLACEHOLDER until the behaviour branch's
-// persistence (rules::write_learnt) is merged.
-std::string write_learnt_state(const std::string& /*dir*/, const rules::Engine& engine, SysTime) {
-  return engine.save_learnt().empty() ? "" : "writing learnt state is not available in this build";
-}
 
 }  // namespace
 
@@ -146,8 +141,10 @@ int run_baseline_command(const std::vector<std::string>& args) {
   for (const auto& d : sum.damaged) say("vaultwatch: warning: " + d + " (entries before the damage were read)");
 
   const SysTime at = sum.last ? *sum.last : SysTime{};
-  if (auto written = write_learnt_state(state_dir, engine, at); !written.empty()) {
-    say("vaultwatch: error: " + written);
+  // The daemon's own files (rules/learnt_files.hpp): it restores them at its next start.
+  const std::string dir = rules::learnt_dir(state_dir);
+  if (auto written = rules::write_learnt(dir, engine); !written) {
+    say("vaultwatch: error: " + written.error().message);
     return exit_failure;
   }
   if (!cmd.quiet) {
@@ -156,7 +153,7 @@ int run_baseline_command(const std::vector<std::string>& args) {
       say("  " + name + ": " + std::to_string(st.values) + " values learnt" +
           (st.evicted ? ", " + std::to_string(st.evicted) + " evicted (max_values)" : "") +
           (st.learning ? ", still learning at the last entry" : ""));
-    say("  written to " + state_dir);
+    say("  written to " + dir);
   }
   return sum.errors.empty() ? exit_ok : exit_failure;
 }

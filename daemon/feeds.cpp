@@ -40,8 +40,10 @@ std::optional<rules::TokenTtl> token_ttl(const vault::TokenSample& s) {
   switch (s.state) {
     case vault::TokenState::valid:
       return rules::TokenTtl{
-          true, s.expires ? std::optional<Duration>(std::chrono::duration_cast<Duration>(*s.expires - s.at))
-                          : std::nullopt};
+          true,
+          s.expires ? std::optional<Duration>(std::chrono::duration_cast<Duration>(*s.expires - s.at))
+                    : std::nullopt,
+          s.entity_id, s.display_name};
     case vault::TokenState::rejected:
       return rules::TokenTtl{false, Duration{0}};
     default:

@@ -13,7 +13,7 @@ using rules::HealthCond;
 using rules::HealthCondition;
 
 const char* const condition_keys[] = {"health", "metric", "audit", "audit_silent", "secret_age",
-                                      "token_ttl"};
+                                      "token_ttl", "new_value", "baseline_rate"};
 
 bool has_key(const YAML::Node& map, std::string_view key) {
   if (!map.IsMap()) return false;
@@ -156,6 +156,79 @@ std::optional<HealthCond> read_health(Context& ctx, const YAML::Node& n, const s
   return h;
 }
 
+// ---- behavioural kinds (issue 14) --------------------------------------------------------
+
+// A list of audit fields (`key:`, `value:`); a single name stands for a one-element list.
+bool read_fields(MapReader& r, std::string_view key, std::vector<rules::AuditField>& out) {
+  std::vector<std::string> names;
+  if (!r.str_list(key, names)) return false;
+  auto n = r.node(key);
+  std::vector<rules::AuditField> fields;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    auto f = rules::parse_audit_field(names[i]);
+    if (!f)
+      r.ctx().error(item(n, i), idx(r.path_of(key), i),
+                    "unknown field \"" + names[i] + "\" (one of " + rules::audit_field_names() + ")");
+    else if (std::find(fields.begin(), fields.end(), *f) != fields.end())
+      r.ctx().error(item(n, i), idx(r.path_of(key), i), "\"" + names[i] + "\" is listed twice");
+    else
+      fields.push_back(*f);
+  }
+  if (names.empty()) r.ctx().error(n, r.path_of(key), "must name at least one field");
+  if (fields.size() != names.size()) return false;
+  out = std::move(fields);
+  return true;
+}
+
+// What new_value and baseline_rate share: the `audit:` filters (same keys, same checks) and
+// the learning settings, all in the kind's own mapping.
+void read_behaviour(MapReader& r, rules::BehaviourCommon& b) {
+  auto& ctx = r.ctx();
+  read_match(r, b.match);
+  if (b.match.types.empty()) b.match.types = {AuditEvent::Type::request};
+  r.map("not", [&](MapReader& nr) {
+    AuditMatch x;
+    read_match(nr, x);
+    if (x.empty()) ctx.error(nr.self(), r.path_of("not"), "must set at least one matcher");
+    b.exclude = std::move(x);
+  });
+  read_fields(r, "key", b.key);
+  auto positive = [&](std::string_view k, Duration& d) {
+    if (r.duration(k, d) && d <= Duration::zero()) ctx.error(r.node(k), r.path_of(k), "must be greater than 0");
+  };
+  positive("learn", b.learn);
+  positive("forget_after", b.forget_after);
+  r.duration("cooldown", b.cooldown);
+  r.count("max_values", b.max_values, 16, 100'000'000);
+  r.count("group_limit", b.group_limit, 1, 10000);
+}
+
+rules::NewValueCond read_new_value(MapReader& r) {
+  rules::NewValueCond c;
+  read_behaviour(r, c.common);
+  if (!read_fields(r, "value", c.value) && !r.present("value"))
+    r.ctx().error(r.self(), r.path_of("value"), "is required (e.g. remote_network, path_prefix:2)");
+  if (c.common.forget_after < c.common.learn)
+    r.ctx().error(r.node("forget_after"), r.path_of("forget_after"),
+                  "must not be shorter than learn (values would be forgotten before they count)");
+  return c;
+}
+
+rules::BaselineRateCond read_baseline_rate(MapReader& r) {
+  rules::BaselineRateCond c;
+  read_behaviour(r, c.common);
+  auto& ctx = r.ctx();
+  if (r.duration("bucket", c.bucket) && (c.bucket < std::chrono::seconds(1) || c.bucket > std::chrono::hours(24)))
+    ctx.error(r.node("bucket"), r.path_of("bucket"), "must be between 1s and 24h");
+  if (r.number("factor", c.factor) && !(c.factor >= 1))
+    ctx.error(r.node("factor"), r.path_of("factor"), "must be at least 1");
+  std::size_t min_count = c.min_count;
+  if (r.count("min_count", min_count, 1, 100'000'000)) c.min_count = min_count;
+  if (c.common.learn < c.bucket)
+    ctx.error(r.node("learn"), r.path_of("learn"), "must be at least one bucket");
+  return c;
+}
+
 // A threshold: a number, or a byte size with a unit (2GiB) for *_bytes families.
 bool read_threshold(MapReader& r, double& out) {
   if (!r.present("threshold")) return false;
@@ -209,7 +282,9 @@ std::optional<rules::Rule> RuleSetReader::read_rule(Context& ctx, const YAML::No
   }
   std::optional<Condition> cond;
   if (given.empty()) {
-    ctx.error(n, p, "needs one condition: health, metric, audit, audit_silent, secret_age or token_ttl");
+    ctx.error(n, p,
+              "needs one condition: health, metric, audit, audit_silent, secret_age, token_ttl, "
+              "new_value or baseline_rate");
   } else if (given.size() > 1) {
     ctx.error(raw(n, given[1]), p + "." + given[1],
               "a rule has exactly one condition; this one also has " + given[0]);
@@ -304,6 +379,12 @@ std::optional<rules::Rule> RuleSetReader::read_rule(Context& ctx, const YAML::No
       MapReader sr(ctx, c, cp);
       read_globs(sr, "path", s.paths);
       cond = std::move(s);
+    } else if (k == "new_value") {
+      MapReader vr(ctx, c, cp);
+      cond = read_new_value(vr);
+    } else if (k == "baseline_rate") {
+      MapReader br(ctx, c, cp);
+      cond = read_baseline_rate(br);
     } else if (k == "token_ttl") {
       rules::TokenTtlCond t;
       MapReader tr(ctx, c, cp);
@@ -320,7 +401,10 @@ std::optional<rules::Rule> RuleSetReader::read_rule(Context& ctx, const YAML::No
     if (!has_keep) rule.keep_firing_for = rules::default_keep_firing_for(*cond);
     if (has_for && rule.for_ > Duration::zero() && rules::is_instant(*cond))
       ctx.error(r.node("for"), p + ".for",
-                std::holds_alternative<AuditCond>(*cond)
+                rules::behaviour_of(*cond)
+                    ? "new_value and baseline_rate hold only at the instant of the entry that "
+                      "fires them, so `for` would never be reached; use keep_firing_for"
+                : std::holds_alternative<AuditCond>(*cond)
                     ? "an audit rule without a window holds only at the instant of each entry, so "
                       "`for` would never be reached; set window (and threshold) or remove `for`"
                     : "leader_changed and version_changed hold only at the poll that saw the "
@@ -338,6 +422,9 @@ std::optional<rules::Rule> RuleSetReader::read_rule(Context& ctx, const YAML::No
                   "label values are not templated (a changing value would make a new alert each "
                   "time); use group_by for per-event labels and annotations for text");
     }
+    if (cond && rules::behaviour_of(*cond) && rule.labels.count("key"))
+      ctx.error(raw(ln, "key"), p + ".labels.key",
+                "\"key\" is the label of each alerting key: the static value would hide them");
     if (auto* a = cond ? std::get_if<AuditCond>(&*cond) : nullptr)
       for (const auto& f : a->group_by)
         if (rule.labels.count(f))
@@ -354,6 +441,9 @@ std::optional<rules::Rule> RuleSetReader::read_rule(Context& ctx, const YAML::No
     if (auto* a = std::get_if<AuditCond>(&*cond)) {
       scope.audit = true;
       for (const auto& f : a->group_by) scope.labels.insert(f);
+    } else if (rules::behaviour_of(*cond)) {
+      scope.audit = true;
+      scope.labels.insert("key");
     } else if (auto* h = std::get_if<HealthCond>(&*cond)) {
       scope.change_event = rules::is_event_condition(h->what);
     } else if (std::holds_alternative<rules::MetricCond>(*cond)) {

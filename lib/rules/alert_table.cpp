@@ -51,6 +51,7 @@ void AlertTable::render(const Rule& r, Alert& a, const Annotate& d) {
   Labels ann;
   for (const auto& [k, t] : r.annotations) ann[k] = t.render(td);
   if (d.late) ann.emplace("late", "true");
+  if (d.extra) ann.insert(d.extra->begin(), d.extra->end());
   a.annotations = std::move(ann);
   a.value = d.value;
   if (d.event) a.last_event = sanitized(*d.event);

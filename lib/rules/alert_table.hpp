@@ -58,6 +58,9 @@ struct Annotate {
   const std::map<std::string, std::string>* change = nullptr;
   std::optional<std::uint64_t> count;
   bool late = false;  // adds the annotation late="true" (unless the rule has its own `late`)
+  /// Annotations the condition kind always adds (unless the rule has its own of that name):
+  /// what the behavioural kinds learnt (value, key, first sighting, baseline).
+  const Labels* extra = nullptr;
 };
 
 /// One instance whose condition holds now, as a sampled evaluation reports it.

@@ -66,6 +66,35 @@ std::vector<prometheus::MetricFamily> AlertsCollector::Collect() const {
           "Audit entries written while vaultwatch was down and read more than audit.alert_max_age "
           "later: evaluated with their own time, their alerts marked late=\"true\".",
           late_);
+  // The behaviour families are exported even with no behavioural rule (no series then), so
+  // that dashboards and the metric contract do not depend on the rule set.
+  const auto learnt = learnt_ ? learnt_() : std::map<std::string, LearntStats>{};
+  MetricFamily values{"vaultwatch_behaviour_values",
+                      "What each behavioural rule (new_value, baseline_rate) has learnt: (key, value) "
+                      "pairs, or keys with a baseline.",
+                      MetricType::Gauge, {}};
+  MetricFamily evicted{"vaultwatch_behaviour_evicted_total",
+                       "Learnt values a behavioural rule dropped because it reached max_values (least "
+                       "recently seen first), since the rule was loaded.",
+                       MetricType::Counter, {}};
+  MetricFamily learning{"vaultwatch_behaviour_learning",
+                        "1 while a behavioural rule is still inside its learning period (it cannot fire yet).",
+                        MetricType::Gauge, {}};
+  for (const auto& [rule, st] : learnt) {
+    ClientMetric m;
+    m.label = {{"rule", rule}};
+    m.gauge.value = static_cast<double>(st.values);
+    values.metric.push_back(m);
+    m.gauge = {};
+    m.counter.value = static_cast<double>(st.evicted);
+    evicted.metric.push_back(m);
+    m.counter = {};
+    m.gauge.value = st.learning ? 1 : 0;
+    learning.metric.push_back(std::move(m));
+  }
+  out.push_back(std::move(values));
+  out.push_back(std::move(evicted));
+  out.push_back(std::move(learning));
   return out;
 }
 

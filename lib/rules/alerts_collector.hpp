@@ -8,12 +8,16 @@
 //                                                      when read: no alert (history)
 //   vaultwatch_audit_entries_late_total                entries written while vaultwatch was
 //                                                      down, read late: alerted, marked late
+//   vaultwatch_behaviour_values{rule}                  what each behavioural rule has learnt
+//   vaultwatch_behaviour_evicted_total{rule}           learnt values dropped for max_values
+//   vaultwatch_behaviour_learning{rule}                1 while the rule is still learning
 // A custom Collectable (not registry gauges) so that an alert that goes away leaves no stale
 // series. Not thread-safe: the manager updates it and /metrics collects it on the io thread.
 #include <prometheus/collectable.h>
 #include <prometheus/metric_family.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -38,6 +42,11 @@ class AlertsCollector : public prometheus::Collectable {
     late_ = late;
   }
 
+  /// Where the behavioural rules' learnt stats come from at each scrape (the manager's current
+  /// engine); unset: the behaviour families have no series.
+  using LearntSource = std::function<std::map<std::string, LearntStats>()>;
+  void set_learnt_source(LearntSource f) { learnt_ = std::move(f); }
+
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
@@ -46,6 +55,7 @@ class AlertsCollector : public prometheus::Collectable {
   std::uint64_t write_failures_ = 0;
   std::uint64_t too_old_ = 0;
   std::uint64_t late_ = 0;
+  LearntSource learnt_;
 };
 
 /// Our own families as metric-rule input (MetricSource::self): counters, gauges and untyped

@@ -90,6 +90,9 @@ Transitions Engine::observe(const AuditEvent& ev, SysTime now) {
   if (opts_.audit_max_age > Duration::zero() && now - at > opts_.audit_max_age) {
     if (!timing.down_since || at <= *timing.down_since) {
       ++timing.too_old;
+      // History raises no alert, but the behavioural rules learn from it (issue 14).
+      const AuditEntry entry{ev, at, false};
+      for (auto& e : evaluators_) e->on_audit_history(entry, now);
       return out;
     }
     late = true;

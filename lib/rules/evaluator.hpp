@@ -38,6 +38,9 @@ struct LearntStats {
   std::uint64_t values = 0;   // learnt values (new_value) or keys with a baseline (baseline_rate)
   std::uint64_t evicted = 0;  // dropped for max_values since the rule was created or restored
   bool learning = false;      // still inside its learning period: it cannot fire yet
+  /// Bumped on every change of the learnt state (a value learnt, seen again, evicted,
+  /// forgotten): the RuleManager writes the rule's file when it moved.
+  std::uint64_t updates = 0;
   bool operator==(const LearntStats&) const = default;
 };
 
@@ -97,6 +100,9 @@ class Evaluator {
   virtual void on_leader(const Inputs&, AlertTable&, SysTime, Transitions&) {}
   /// Per audit entry (the hot path: return at once when the entry does not concern the rule).
   virtual void on_audit_event(const AuditEntry&, AlertTable&, SysTime, Transitions&) {}
+  /// An entry too old to alert on (history: EngineOptions::audit_max_age): the behavioural
+  /// kinds learn from it, nothing else looks at it.
+  virtual void on_audit_history(const AuditEntry&, SysTime) {}
   /// Any audit line, fed as an event or not: the log is alive.
   virtual void on_audit_activity(const Inputs&, AlertTable&, SysTime, Transitions&) {}
   virtual void on_metrics(MetricSource, const std::vector<MetricSample>&, const Inputs&, AlertTable&,
@@ -136,6 +142,8 @@ std::unique_ptr<Evaluator> make_evaluator(const AuditCond&, Rule rule);
 std::unique_ptr<Evaluator> make_evaluator(const AuditSilentCond&, Rule rule);
 std::unique_ptr<Evaluator> make_evaluator(const SecretAgeCond&, Rule rule);
 std::unique_ptr<Evaluator> make_evaluator(const TokenTtlCond&, Rule rule);
+std::unique_ptr<Evaluator> make_evaluator(const NewValueCond&, Rule rule);
+std::unique_ptr<Evaluator> make_evaluator(const BaselineRateCond&, Rule rule);
 
 /// The evaluator for the rule's condition kind.
 std::unique_ptr<Evaluator> make_evaluator(Rule rule);

@@ -54,6 +54,10 @@ struct SecretAge {
 struct TokenTtl {
   bool valid = true;              // false: lookup-self says the token is invalid/expired
   std::optional<Duration> ttl;    // remaining TTL; nullopt for a token that never expires
+  /// Who the monitor token is (lookup-self's entity_id and display_name): the behavioural
+  /// rules do not learn from the daemon's own requests. "" when unknown.
+  std::string entity_id;
+  std::string display_name;
   bool operator==(const TokenTtl&) const = default;
 };
 

@@ -104,6 +104,8 @@ const char* to_string(ConditionKind k) {
     case ConditionKind::audit_silent: return "audit_silent";
     case ConditionKind::secret_age: return "secret_age";
     case ConditionKind::token_ttl: return "token_ttl";
+    case ConditionKind::new_value: return "new_value";
+    case ConditionKind::baseline_rate: return "baseline_rate";
   }
   return "health";
 }
@@ -111,11 +113,17 @@ const char* to_string(ConditionKind k) {
 bool is_instant(const Condition& c) {
   if (auto* h = std::get_if<HealthCond>(&c)) return is_event_condition(h->what);
   if (auto* a = std::get_if<AuditCond>(&c)) return a->window == Duration::zero();
-  return false;
+  return behaviour_of(c) != nullptr;
+}
+
+const BehaviourCommon* behaviour_of(const Condition& c) {
+  if (auto* n = std::get_if<NewValueCond>(&c)) return &n->common;
+  if (auto* b = std::get_if<BaselineRateCond>(&c)) return &b->common;
+  return nullptr;
 }
 
 Duration default_keep_firing_for(const Condition& c) {
-  if (std::holds_alternative<AuditCond>(c)) return 15min;
+  if (std::holds_alternative<AuditCond>(c) || behaviour_of(c)) return 15min;
   if (auto* h = std::get_if<HealthCond>(&c); h && is_event_condition(h->what)) return 15min;
   return Duration::zero();
 }
@@ -249,6 +257,106 @@ std::string audit_event_field(const AuditEvent& e, std::string_view f) {
     return out;
   }
   return {};
+}
+
+// ---- behavioural fields ---------------------------------------------------------------------
+
+namespace {
+struct FieldName {
+  AuditField::Kind kind;
+  const char* name;
+};
+constexpr FieldName field_names[] = {
+    {AuditField::Kind::display_name, "display_name"},
+    {AuditField::Kind::entity_id, "entity_id"},
+    {AuditField::Kind::role, "role"},
+    {AuditField::Kind::remote_network, "remote_network"},
+    {AuditField::Kind::remote_address, "remote_address"},
+    {AuditField::Kind::path, "path"},
+    {AuditField::Kind::path_prefix, "path_prefix"},
+    {AuditField::Kind::mount_point, "mount_point"},
+    {AuditField::Kind::operation, "operation"},
+    {AuditField::Kind::policy, "policy"},
+    {AuditField::Kind::namespace_, "namespace"},
+};
+}  // namespace
+
+const char* audit_field_names() {
+  return "display_name, entity_id, role, remote_network, remote_address, path, path_prefix:N, "
+         "mount_point, operation, policy, namespace";
+}
+
+std::optional<AuditField> parse_audit_field(std::string_view s) {
+  if (s.starts_with("path_prefix:")) {
+    auto digits = s.substr(12);
+    unsigned n = 0;
+    if (digits.empty() || digits.size() > 2) return std::nullopt;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      n = n * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (n == 0) return std::nullopt;
+    return AuditField{AuditField::Kind::path_prefix, n};
+  }
+  for (const auto& f : field_names)
+    if (f.kind != AuditField::Kind::path_prefix && s == f.name) return AuditField{f.kind, 0};
+  return std::nullopt;
+}
+
+std::string to_string(const AuditField& f) {
+  for (const auto& x : field_names)
+    if (x.kind == f.kind)
+      return f.kind == AuditField::Kind::path_prefix ? std::string(x.name) + ":" + std::to_string(f.n)
+                                                     : std::string(x.name);
+  return "entity_id";
+}
+
+void append_audit_field(const AuditEvent& e, const AuditField& f, std::string& out) {
+  using K = AuditField::Kind;
+  switch (f.kind) {
+    case K::display_name: out += e.display_name; return;
+    case K::entity_id: out += e.entity_id; return;
+    case K::role: {
+      for (const char* k : {"role_name", "role"})
+        if (auto it = e.metadata.find(k); it != e.metadata.end() && !it->second.empty()) {
+          out += it->second;
+          return;
+        }
+      return;
+    }
+    case K::remote_network: {
+      if (auto a = IpAddress::from_remote_address(e.remote_address)) out += client_network(*a).text();
+      return;
+    }
+    case K::remote_address: out += e.remote_address; return;
+    case K::path: out += e.path; return;
+    case K::path_prefix: {
+      // The first n segments; a shorter path is its own prefix ("sys/seal" for n = 3).
+      std::string_view p = e.path;
+      std::size_t from = 0;
+      for (unsigned seg = 1;; ++seg) {
+        const auto slash = p.find('/', from);
+        if (slash == std::string_view::npos) break;
+        if (seg == f.n) {
+          p = p.substr(0, slash);
+          break;
+        }
+        from = slash + 1;
+      }
+      out += p;
+      return;
+    }
+    case K::mount_point: out += e.mount_point; return;
+    case K::operation: out += e.operation; return;
+    case K::policy: {
+      // A set: the order Vault lists them in is not meaningful.
+      std::vector<std::string_view> ps(e.policies.begin(), e.policies.end());
+      std::sort(ps.begin(), ps.end());
+      for (std::size_t i = 0; i < ps.size(); ++i) (out += i ? "," : "") += ps[i];
+      return;
+    }
+    case K::namespace_: out += namespace_of(e); return;
+  }
 }
 
 }  // namespace vw::rules

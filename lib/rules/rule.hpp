@@ -149,10 +149,87 @@ struct TokenTtlCond {
   bool operator==(const TokenTtlCond&) const = default;
 };
 
-using Condition =
-    std::variant<HealthCond, MetricCond, AuditCond, AuditSilentCond, SecretAgeCond, TokenTtlCond>;
+// ---- behavioural kinds (issue 14): what an identity usually does, learnt from the stream ----
 
-enum class ConditionKind { health, metric, audit, audit_silent, secret_age, token_ttl };
+/// A field a behavioural rule reads from an audit entry, as its key (who) or its value (what).
+struct AuditField {
+  enum class Kind {
+    display_name,
+    entity_id,
+    role,            // auth.metadata role_name (AppRole, Kubernetes, JWT...), else role
+    remote_network,  // client_network(remote_address): the /24 or /64
+    remote_address,
+    path,
+    path_prefix,     // the first n segments of the path ("secret/data/app" for n = 3)
+    mount_point,
+    operation,
+    policy,          // the sorted, comma-separated policy set
+    namespace_,      // "root" for the root namespace
+  };
+  Kind kind = Kind::entity_id;
+  unsigned n = 0;  // path_prefix only
+  bool operator==(const AuditField&) const = default;
+};
+/// "display_name", "path_prefix:3", ...; nullopt for anything else.
+std::optional<AuditField> parse_audit_field(std::string_view s);
+std::string to_string(const AuditField& f);
+/// The names parse_audit_field accepts (error messages).
+const char* audit_field_names();
+/// The field's text in `e` ("" when the entry has none). Appends to `out` (no allocation when
+/// `out` has room: this runs per entry per behavioural rule).
+void append_audit_field(const AuditEvent& e, const AuditField& f, std::string& out);
+
+/// What both behavioural kinds share: the audit filters of an `audit:` rule (same keys, same
+/// loader), who is who (`key`: the first non-empty of the listed fields), how long a key is
+/// learnt before it may fire, how long an unseen value is remembered, the memory bound, and the
+/// noise controls.
+struct BehaviourCommon {
+  AuditMatch match;
+  std::optional<AuditMatch> exclude;  // YAML `not:`
+  std::vector<AuditField> key = {AuditField{AuditField::Kind::entity_id},
+                                 AuditField{AuditField::Kind::display_name}};
+  Duration learn = std::chrono::hours(24 * 7);
+  Duration forget_after = std::chrono::hours(24 * 28);
+  std::size_t max_values = 100000;
+  Duration cooldown = 1h;  // per key: after an alert, the key raises no new one for this long
+  std::size_t group_limit = default_group_limit;  // more active keys fold into key="other"
+  bool operator==(const BehaviourCommon&) const = default;
+};
+
+/// new_value: fires the first time a (key, value) pair is seen, once the key has been known for
+/// `learn` (from its first sighting in any entry, at the entries' own times).
+struct NewValueCond {
+  BehaviourCommon common;
+  std::vector<AuditField> value = {AuditField{AuditField::Kind::remote_network}};  // joined
+  bool operator==(const NewValueCond&) const = default;
+};
+
+/// baseline_rate: per key, matching entries per `bucket` against the key's own baseline (an
+/// EWMA of its past buckets); fires as soon as the current bucket's count exceeds
+/// max(min_count, factor x baseline), never while the key is still learning.
+struct BaselineRateCond {
+  BehaviourCommon common;
+  Duration bucket = 5min;
+  double factor = 10;
+  std::uint64_t min_count = 100;
+  bool operator==(const BaselineRateCond&) const = default;
+};
+
+using Condition = std::variant<HealthCond, MetricCond, AuditCond, AuditSilentCond, SecretAgeCond,
+                               TokenTtlCond, NewValueCond, BaselineRateCond>;
+
+enum class ConditionKind {
+  health,
+  metric,
+  audit,
+  audit_silent,
+  secret_age,
+  token_ttl,
+  new_value,
+  baseline_rate,
+};
+/// The behavioural kinds (new_value, baseline_rate).
+const BehaviourCommon* behaviour_of(const Condition& c);
 ConditionKind kind_of(const Condition& c);
 const char* to_string(ConditionKind k);
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "rules/learnt_files.hpp"
 #include "rules/state_codec.hpp"
 
 namespace vw::rules {
@@ -33,11 +34,18 @@ RuleManager::RuleManager(net::any_io_executor ex, RuleManagerOptions opts,
       sink_(std::move(sink)),
       engine_(std::make_unique<Engine>(opts_.rules, opts_.engine)),
       wake_(ex),
-      save_timer_(ex) {
+      save_timer_(ex),
+      learnt_timer_(ex) {
+  if (!opts_.state_file.empty())
+    learnt_dir_ = learnt_dir(std::filesystem::path(opts_.state_file).parent_path().string());
   collector_->declare_rules(opts_.rules);
+  collector_->set_learnt_source([this] { return engine_->learnt_stats(opts_.clock()); });
 }
 
-RuleManager::~RuleManager() { stop(); }
+RuleManager::~RuleManager() {
+  stop();
+  collector_->set_learnt_source(nullptr);  // the collector may outlive us (registry)
+}
 
 void RuleManager::start() {
   if (running_) return;
@@ -63,8 +71,66 @@ void RuleManager::start() {
       }
     }
   }
+  restore_learnt(now);
   saved_generation_ = engine_->generation();
   after(t, now, before);
+  schedule_learnt_save();
+}
+
+void RuleManager::restore_learnt(SysTime now) {
+  if (learnt_dir_.empty()) return;
+  auto files = read_learnt(learnt_dir_);
+  for (const auto& e : files.errors) log_->error("ignoring learnt state: {}", e);
+  const auto adopted = engine_->restore_learnt(files.blobs, now);
+  for (const auto& [rule, st] : engine_->learnt_stats(now)) {
+    if (adopted.count(rule)) {
+      log_->info("learnt state restored: rule={} values={} learning={}", rule, st.values, st.learning);
+      learnt_written_[rule] = st.updates;
+    } else if (files.blobs.count(rule)) {
+      // Another kind or other key/value settings under the same name, or a damaged file.
+      log_->warn("learnt state not usable (rule changed or file damaged), learning afresh: rule={} file={}/{}.bin",
+                 rule, learnt_dir_, rule);
+    }
+  }
+}
+
+void RuleManager::schedule_learnt_save() {
+  if (!running_ || learnt_armed_ || learnt_dir_.empty()) return;
+  learnt_armed_ = true;
+  learnt_timer_.expires_after(opts_.learnt_save_interval);
+  learnt_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec == net::error::operation_aborted) return;
+    learnt_armed_ = false;
+    save_learnt();
+    schedule_learnt_save();
+  });
+}
+
+void RuleManager::save_learnt() {
+  if (learnt_dir_.empty()) return;
+  const auto stats = engine_->learnt_stats(opts_.clock());
+  bool changed = false;
+  for (const auto& [rule, st] : stats) {
+    auto it = learnt_written_.find(rule);
+    changed = changed || it == learnt_written_.end() || it->second != st.updates;
+  }
+  if (!changed) return;
+  // Blocking on the io thread: one file per behavioural rule, 16-32 bytes per learnt value,
+  // at most once a minute (a million values: ~30 MB, tens of milliseconds).
+  std::map<std::string, std::string> blobs = engine_->save_learnt();
+  std::erase_if(blobs, [&](const auto& kv) {
+    auto st = stats.find(kv.first);
+    auto w = learnt_written_.find(kv.first);
+    return st != stats.end() && w != learnt_written_.end() && w->second == st->second.updates;
+  });
+  auto r = write_learnt(learnt_dir_, blobs);
+  if (!r) {
+    collector_->count_write_failure();
+    log_->error("{}", r.error().message);
+    return;
+  }
+  for (const auto& [rule, blob] : blobs)
+    if (auto st = stats.find(rule); st != stats.end()) learnt_written_[rule] = st->second.updates;
 }
 
 void RuleManager::stop() {
@@ -72,8 +138,11 @@ void RuleManager::stop() {
   running_ = false;
   wake_.cancel();
   save_timer_.cancel();
+  learnt_timer_.cancel();
   wake_at_.reset();
   save_armed_ = false;
+  learnt_armed_ = false;
+  save_learnt();
   // Always, not only when dirty: saved_at tells the next run when its downtime began (audit
   // entries written after it are delivered late rather than dropped as history).
   save();
@@ -85,11 +154,25 @@ void RuleManager::reload(RuleManagerOptions opts) {
   auto next = std::make_unique<Engine>(opts.rules, opts.engine);
   next->carry_inputs_from(*engine_);
   auto t = next->restore(saved, now);
+  // What the behavioural rules learnt carries over in memory (same name, same key/value
+  // settings); the next periodic write stores every rule again.
+  {
+    const auto blobs = engine_->save_learnt();
+    const auto adopted = next->restore_learnt(blobs, now);
+    for (const auto& [rule, st] : next->learnt_stats(now))
+      if (blobs.count(rule) && !adopted.count(rule))
+        log_->info("rule {} changed its key, value or bucket: learning afresh", rule);
+  }
+  learnt_written_.clear();
   auto more = next->tick(now);
   t.insert(t.end(), more.begin(), more.end());
   engine_ = std::move(next);
   opts_ = std::move(opts);
+  learnt_dir_ = opts_.state_file.empty()
+                    ? std::string()
+                    : learnt_dir(std::filesystem::path(opts_.state_file).parent_path().string());
   collector_->declare_rules(opts_.rules);
+  schedule_learnt_save();
   saved_generation_ = 0;  // force a write: the rule set changed
   after(t, now, ~std::uint64_t{0});  // always recount and save: the rule set changed
 }

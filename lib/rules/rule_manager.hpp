@@ -27,6 +27,9 @@ struct RuleManagerOptions {
   EngineOptions engine;
   std::string state_file;                          // "" = no persistence
   Duration save_delay = std::chrono::seconds(1);   // state writes are batched at most this long
+  /// The behavioural rules' learnt state (rules/learnt_files.hpp) is written this often while
+  /// it changes, and at stop. Its directory is state_dir/learnt (next to state_file).
+  Duration learnt_save_interval = std::chrono::minutes(1);
   /// The wall clock; injectable for tests.
   std::function<SysTime()> clock = [] { return std::chrono::system_clock::now(); };
 };
@@ -86,6 +89,10 @@ class RuleManager {
   void on_wake();
   void schedule_save();
   void save();
+  void restore_learnt(SysTime now);
+  void schedule_learnt_save();
+  /// Writes the learnt state of the rules whose state changed since their last write.
+  void save_learnt();
   /// Counts (and says once) what audit_max_age did with the entries read so far.
   void note_audit_timing();
 
@@ -97,6 +104,10 @@ class RuleManager {
   std::shared_ptr<AlertsCollector> collector_ = std::make_shared<AlertsCollector>();
   net::steady_timer wake_;
   net::steady_timer save_timer_;
+  net::steady_timer learnt_timer_;
+  std::string learnt_dir_;                      // "" = no persistence
+  std::map<std::string, std::uint64_t> learnt_written_;  // rule -> LearntStats::updates written
+  bool learnt_armed_ = false;
   std::optional<net::steady_timer::time_point> wake_at_;
   bool save_armed_ = false;
   bool dirty_ = false;

@@ -41,6 +41,9 @@ result<TokenLookup> decode_token_lookup(std::string_view body) {
   if (t > 0 || has_expiry) out.ttl_seconds = std::max<std::int64_t>(t, 0);
   if (auto r = d.find("renewable"); r != d.end() && r->is_boolean()) out.renewable = r->get<bool>();
   if (auto ty = d.find("type"); ty != d.end() && ty->is_string()) out.type = ty->get<std::string>();
+  // Who the token is, so that the behavioural rules can leave the daemon's own requests out.
+  if (auto e = d.find("entity_id"); e != d.end() && e->is_string()) out.entity_id = e->get<std::string>();
+  if (auto n = d.find("display_name"); n != d.end() && n->is_string()) out.display_name = n->get<std::string>();
   return out;
 }
 

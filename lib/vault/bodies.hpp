@@ -17,6 +17,8 @@ struct TokenLookup {
   std::optional<std::int64_t> ttl_seconds;  // nullopt: the token never expires (e.g. root)
   bool renewable = false;
   std::string type;  // service, batch
+  std::string entity_id;     // "" for tokens without an entity (root, token-auth tokens)
+  std::string display_name;  // "token-vaultwatch", "approle", "root"
   bool operator==(const TokenLookup&) const = default;
 };
 

@@ -28,6 +28,8 @@ TokenSample make_token_sample(const http::Outcome& outcome, SysTime now, const T
   s.at = now;
   s.expires = previous.expires;
   s.renewable = previous.renewable;
+  s.entity_id = previous.entity_id;
+  s.display_name = previous.display_name;
   if (!outcome) {
     s.state = TokenState::error;
     s.error = outcome.error().message;
@@ -45,6 +47,8 @@ TokenSample make_token_sample(const http::Outcome& outcome, SysTime now, const T
     }
     s.state = TokenState::valid;
     s.renewable = l->renewable;
+    s.entity_id = l->entity_id;
+    s.display_name = l->display_name;
     s.expires.reset();
     if (l->ttl_seconds) s.expires = now + std::chrono::seconds(*l->ttl_seconds);
     return s;

@@ -35,6 +35,8 @@ struct TokenSample {
   /// sealed). Absent with no token, a token that never expires, or before any lookup.
   std::optional<SysTime> expires;
   bool renewable = false;
+  std::string entity_id;     // lookup-self's, carried over like `expires`
+  std::string display_name;  // likewise
   std::string error;         // for logs
   std::string error_reason;  // vaultwatch_poll_errors_total reason, "" unless state == error
   /// Remaining TTL at `now`, never negative; nullopt when `expires` is absent.

@@ -27,6 +27,24 @@ LoadResult load_rules(const std::string& rules_yaml, const std::string& extra = 
                      "c.yaml", no_env());
 }
 
+// How many rules config/rules.yaml has (the counts below follow it as rules are added).
+// The built-in rules in force by default: every one of config/rules.yaml but VaultOffHoursAccess,
+// inactive until behaviour.working_hours is set.
+std::size_t builtin_count() {
+  static const std::size_t n = [] {
+    std::size_t k = 0;
+    std::string_view y = builtin_rules_yaml();
+    for (std::size_t at = 0; (at = y.find("\n  - alert: ", at)) != std::string_view::npos; ++at) ++k;
+    return k - 1;
+  }();
+  return n;
+}
+// describe() of the built-in set with working hours unset; `notes` are the ones before that.
+std::string builtin_set(std::size_t n, const std::string& notes = "") {
+  return "<built-in>: " + std::to_string(n) + " rules (" + (notes.empty() ? "" : notes + "; ") +
+         "inactive until behaviour.working_hours is set: VaultOffHoursAccess)";
+}
+
 const rules::Rule* rule(const Config& c, const std::string& name) {
   for (const auto& r : c.rules)
     if (r.alert == name) return &r;
@@ -38,7 +56,7 @@ TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
   ASSERT_TRUE(r.ok()) << messages(r);
   ASSERT_EQ(r.config.rule_sets.size(), 1u);
   EXPECT_EQ(r.config.rule_sets[0].source, "<built-in>");
-  EXPECT_EQ(r.config.rule_sets[0].rules, 24u);
+  EXPECT_EQ(r.config.rule_sets[0].rules, builtin_count());
   struct Row {
     std::string alert;
     rules::ConditionKind kind;
@@ -67,6 +85,10 @@ TEST(RulesLoad, BuiltInRulesAreTheDefaultAndMatchTheSpec) {
       {"VaultAuditNotReopened", rules::ConditionKind::metric, 0s, "critical"},
       {"VaultAuditWriteFailures", rules::ConditionKind::metric, 5min, "critical"},
       {"VaultHighMemory", rules::ConditionKind::metric, 10min, "warning"},
+      {"VaultIdentityNewNetwork", rules::ConditionKind::new_value, 0s, "warning"},
+      {"VaultIdentityNewPathPrefix", rules::ConditionKind::new_value, 0s, "info"},
+      {"VaultIdentityRateAboveBaseline", rules::ConditionKind::baseline_rate, 0s, "warning"},
+      {"VaultIdentityFirstSensitiveOperation", rules::ConditionKind::new_value, 0s, "warning"},
       {"VaultSecretRotationOverdue", rules::ConditionKind::secret_age, 0s, "warning"},
       {"VaultMonitorTokenExpiring", rules::ConditionKind::token_ttl, 0s, "warning"},
   };
@@ -189,6 +211,43 @@ TEST(RulesLoad, EveryConditionKind) {
   EXPECT_TRUE(std::get<rules::SecretAgeCond>(r.config.rules[6].condition).paths.empty());
 }
 
+TEST(RulesLoad, BehaviouralKinds) {
+  auto r = load_rules(
+      "  - alert: A\n"
+      "    new_value:\n"
+      "      path: [\"secret/**\"]\n"
+      "      not: {display_name: vaultwatch}\n"
+      "      key: role\n"
+      "      value: [path_prefix:3, operation]\n"
+      "      learn: 1d\n"
+      "      forget_after: 2d\n"
+      "      max_values: 1000\n"
+      "      cooldown: 10m\n"
+      "      group_limit: 5\n"
+      "    annotations: {d: \"{{ $labels.key }} {{ $event.path }} {{ $value | humanizeDuration }}\"}\n"
+      "  - alert: B\n"
+      "    baseline_rate: {bucket: 1m, learn: 1h, factor: 4, min_count: 20}\n");
+  ASSERT_TRUE(r.ok()) << messages(r);
+  const auto& a = std::get<rules::NewValueCond>(r.config.rules[0].condition);
+  EXPECT_EQ(a.common.match.types, std::vector<AuditEvent::Type>{AuditEvent::Type::request});
+  EXPECT_EQ(a.common.match.paths.size(), 1u);
+  ASSERT_TRUE(a.common.exclude);
+  EXPECT_EQ(a.common.key, std::vector<rules::AuditField>{rules::AuditField{rules::AuditField::Kind::role}});
+  ASSERT_EQ(a.value.size(), 2u);
+  EXPECT_EQ(rules::to_string(a.value[0]), "path_prefix:3");
+  EXPECT_EQ(a.common.learn, 24h);
+  EXPECT_EQ(a.common.forget_after, 48h);
+  EXPECT_EQ(a.common.max_values, 1000u);
+  EXPECT_EQ(a.common.cooldown, 10min);
+  EXPECT_EQ(a.common.group_limit, 5u);
+  EXPECT_EQ(r.config.rules[0].keep_firing_for, 15min);
+  const auto& b = std::get<rules::BaselineRateCond>(r.config.rules[1].condition);
+  EXPECT_EQ(b.bucket, 1min);
+  EXPECT_EQ(b.factor, 4);
+  EXPECT_EQ(b.min_count, 20u);
+  EXPECT_EQ(rules::to_string(b.common.key[0]), "entity_id") << "default key: entity_id, then display_name";
+}
+
 TEST(RulesLoad, AuditRulesCountRequestsUnlessTypeIsGiven) {
   auto r = load_rules("  - alert: A\n    audit: {policy: root}\n");
   ASSERT_TRUE(r.ok()) << messages(r);
@@ -230,7 +289,28 @@ TEST(RulesLoad, ReportsEveryProblemWithItsPosition) {
       {"count in health rule", "  - alert: A\n    health: sealed\n    annotations: {s: \"{{ $count }}\"}\n",
        "$count is only available in audit rules"},
       {"no condition", "  - alert: A\n    for: 1m\n",
-       "c.yaml:3:5: rules[0]: needs one condition: health, metric, audit, audit_silent, secret_age or token_ttl"},
+       "c.yaml:3:5: rules[0]: needs one condition: health, metric, audit, audit_silent, secret_age, token_ttl, "
+       "new_value or baseline_rate"},
+      {"unknown behaviour field", "  - alert: A\n    new_value: {key: [entity_id, accessor], value: path}\n",
+       "c.yaml:4:34: rules[0].new_value.key[1]: unknown field \"accessor\" (one of display_name, entity_id"},
+      {"path_prefix without n", "  - alert: A\n    new_value: {value: path_prefix}\n",
+       "rules[0].new_value.value[0]: unknown field \"path_prefix\""},
+      {"new_value without value", "  - alert: A\n    new_value: {learn: 1d}\n",
+       "rules[0].new_value.value: is required"},
+      {"forget before learnt", "  - alert: A\n    new_value: {value: path, learn: 7d, forget_after: 1d}\n",
+       "rules[0].new_value.forget_after: must not be shorter than learn"},
+      {"behaviour filters checked", "  - alert: A\n    new_value: {value: path, operation: write}\n",
+       "rules[0].new_value.operation[0]: unknown operation \"write\""},
+      {"behaviour unknown key", "  - alert: A\n    baseline_rate: {window: 5m}\n",
+       "rules[0].baseline_rate.window: unknown key"},
+      {"bucket too long", "  - alert: A\n    baseline_rate: {bucket: 2d, learn: 7d}\n",
+       "rules[0].baseline_rate.bucket: must be between 1s and 24h"},
+      {"factor below 1", "  - alert: A\n    baseline_rate: {factor: 0.5}\n",
+       "rules[0].baseline_rate.factor: must be at least 1"},
+      {"for on behaviour", "  - alert: A\n    new_value: {value: path}\n    for: 1m\n",
+       "rules[0].for: new_value and baseline_rate hold only at the instant"},
+      {"key label on behaviour", "  - alert: A\n    new_value: {value: path}\n    labels: {key: x}\n",
+       "rules[0].labels.key: \"key\" is the label of each alerting key"},
       {"two conditions", "  - alert: A\n    health: sealed\n    audit: {policy: root}\n",
        "c.yaml:5:12: rules[0].audit: a rule has exactly one condition; this one also has health"},
       {"missing alert", "  - health: sealed\n", "c.yaml:3:5: rules[0].alert: is required"},
@@ -359,12 +439,11 @@ TEST_F(RulesFiles, GlobsAreRelativeToTheConfigFile) {
   ASSERT_TRUE(r.ok()) << messages(r);
   std::vector<std::string> names;
   for (const auto& x : r.config.rules) names.push_back(x.alert);
-  ASSERT_EQ(names.size(), 27u);
+  ASSERT_EQ(names.size(), builtin_count() + 3);
   EXPECT_EQ(std::vector<std::string>(names.end() - 3, names.end()), (std::vector<std::string>{"Inline", "A", "B"}))
       << "the built-in set first, then yours in order";
   ASSERT_EQ(r.config.rule_sets.size(), 4u);
-  EXPECT_EQ(describe(r.config.rule_sets[0]),
-            "<built-in>: 24 rules (inactive until behaviour.working_hours is set: VaultOffHoursAccess)");
+  EXPECT_EQ(describe(r.config.rule_sets[0]), builtin_set(builtin_count()));
   EXPECT_EQ(describe(r.config.rule_sets[1]), (dir_ / "vaultwatch.yaml").string() + ": 1 rule");
   EXPECT_EQ(describe(r.config.rule_sets[2]), (dir_ / "rules.d" / "a.yaml").string() + ": 1 rule");
 }
@@ -372,7 +451,7 @@ TEST_F(RulesFiles, GlobsAreRelativeToTheConfigFile) {
 TEST_F(RulesFiles, NothingMatchedMeansTheBuiltInSet) {
   auto r = load("rules_files: [\"rules.d/*.yaml\"]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 24u);
+  EXPECT_EQ(r.config.rules.size(), builtin_count());
   ASSERT_EQ(r.config.rule_sets.size(), 1u);
   EXPECT_EQ(r.config.rule_sets[0].source, "<built-in>");
 }
@@ -383,14 +462,13 @@ TEST_F(RulesFiles, OwnRulesFilesKeepTheBuiltInSet) {
   vw::test::write_file(dir_ / "mine.yaml", "rules:\n  - alert: Mine\n    health: standby\n");
   auto r = load("rules_files: [none.yaml, mine.yaml]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 25u);
+  EXPECT_EQ(r.config.rules.size(), builtin_count() + 1);
   ASSERT_EQ(r.config.rule_sets.size(), 3u);
-  EXPECT_EQ(describe(r.config.rule_sets[0]),
-            "<built-in>: 24 rules (inactive until behaviour.working_hours is set: VaultOffHoursAccess)");
+  EXPECT_EQ(describe(r.config.rule_sets[0]), builtin_set(builtin_count()));
   EXPECT_EQ(describe(r.config.rule_sets[1]), (dir_ / "none.yaml").string() + ": 0 rules");
   auto inline_only = load("rules_files: []\nrules:\n  - alert: Mine\n    health: standby\n");
   ASSERT_TRUE(inline_only.ok()) << messages(inline_only);
-  EXPECT_EQ(inline_only.config.rules.size(), 25u);
+  EXPECT_EQ(inline_only.config.rules.size(), builtin_count() + 1);
 }
 
 // Issue 14.7: the off-hours rule needs the team's hours; without them it is read (so that
@@ -405,7 +483,7 @@ TEST_F(RulesFiles, OffHoursRuleRunsOnlyOnceWorkingHoursAreSet) {
 
   auto set = load("rules_files: []\nbehaviour:\n  working_hours: \"Mon-Fri 07:00-19:00 Europe/Berlin\"\n");
   ASSERT_TRUE(set.ok()) << messages(set);
-  EXPECT_EQ(describe(set.config.rule_sets[0]), "<built-in>: 25 rules");
+  EXPECT_EQ(describe(set.config.rule_sets[0]), "<built-in>: " + std::to_string(builtin_count() + 1) + " rules");
   const auto* off = rule(set.config, "VaultOffHoursAccess");
   ASSERT_NE(off, nullptr);
   const auto& a = std::get<rules::AuditCond>(off->condition);
@@ -438,7 +516,7 @@ TEST_F(RulesFiles, OffHoursRuleRunsOnlyOnceWorkingHoursAreSet) {
   vw::test::write_file(dir_ / "copy.yaml", vw::test::read_file(VW_SOURCE_DIR "/config/rules.yaml"));
   auto copy = load("rules_files: [copy.yaml]\n");
   ASSERT_TRUE(copy.ok()) << messages(copy);
-  EXPECT_EQ(copy.config.rules.size(), 24u);
+  EXPECT_EQ(copy.config.rules.size(), builtin_count());
   auto bad = load("behaviour:\n  working_hours: \"Mon-Fri 07:00-19:00 Europe/Berln\"\n");
   EXPECT_THAT(messages(bad), HasSubstr("vaultwatch.yaml:2:18: behaviour.working_hours: unknown time zone \"Europe/Berln\""));
 }
@@ -450,11 +528,11 @@ TEST_F(RulesFiles, BuiltInRulesTurnedOffAsAWholeOrByName) {
   EXPECT_EQ(describe(off.config.rule_sets[0]), "<built-in>: off (builtin_rules.enabled: false)");
   auto some = load("builtin_rules:\n  disable: [VaultHighMemory, VaultClockSkew]\n");
   ASSERT_TRUE(some.ok()) << messages(some);
-  EXPECT_EQ(some.config.rules.size(), 22u);
+  EXPECT_EQ(some.config.rules.size(), builtin_count() - 2);
   EXPECT_EQ(rule(some.config, "VaultHighMemory"), nullptr);
   EXPECT_NE(rule(some.config, "VaultSealed"), nullptr);
-  EXPECT_EQ(describe(some.config.rule_sets[0]), "<built-in>: 22 rules (disabled: VaultClockSkew, VaultHighMemory; "
-            "inactive until behaviour.working_hours is set: VaultOffHoursAccess)");
+  EXPECT_EQ(describe(some.config.rule_sets[0]),
+            builtin_set(builtin_count() - 2, "disabled: VaultClockSkew, VaultHighMemory"));
 }
 
 TEST_F(RulesFiles, UnknownBuiltInNamesAreReportedWithFileAndLine) {
@@ -474,17 +552,16 @@ TEST_F(RulesFiles, OwnRuleWithABuiltInNameReplacesIt) {
                        "rules:\n  - alert: VaultSealed\n    health: sealed\n    for: 2m\n");
   auto r = load("rules_files: [mine.yaml]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 24u);
+  EXPECT_EQ(r.config.rules.size(), builtin_count());
   EXPECT_EQ(rule(r.config, "VaultSealed")->for_, 2min);
-  EXPECT_EQ(describe(r.config.rule_sets[0]), "<built-in>: 23 rules (replaced by yours: VaultSealed; "
-            "inactive until behaviour.working_hours is set: VaultOffHoursAccess)");
+  EXPECT_EQ(describe(r.config.rule_sets[0]), builtin_set(builtin_count() - 1, "replaced by yours: VaultSealed"));
 }
 
 TEST_F(RulesFiles, BuiltinEntryKeepsTheDefaultsNextToOwnRules) {
   vw::test::write_file(dir_ / "mine.yaml", "rules:\n  - alert: Mine\n    health: standby\n");
   auto r = load("rules_files: [builtin, mine.yaml]\n");
   ASSERT_TRUE(r.ok()) << messages(r);
-  EXPECT_EQ(r.config.rules.size(), 25u);
+  EXPECT_EQ(r.config.rules.size(), builtin_count() + 1);
 }
 
 TEST_F(RulesFiles, DuplicatesAcrossFilesAndMissingFiles) {

@@ -1,5 +1,6 @@
 // The RuleManager with a fake clock on a private io_context (no sleeps): notifications reach
 // the sink at once, state is saved on stop and restored on start without re-announcing.
+#include "rules/learnt_files.hpp"
 #include "rules/rule_manager.hpp"
 #include "rules/state_codec.hpp"
 
@@ -125,6 +126,80 @@ TEST(RuleManager, ReloadKeepsAlertsOfRulesThatStayAndResolvesTheOthers) {
 
 namespace vw::rules {
 namespace {
+
+std::vector<Rule> learning_rules(Duration learn = 24h) {
+  NewValueCond c;
+  c.common.match.types = {AuditEvent::Type::request};
+  c.common.learn = learn;
+  return {make_rule("NewNetwork", c)};
+}
+
+AuditEvent from(SysTime when, const std::string& remote) {
+  AuditEvent e = event("secret/data/app");
+  e.time = when;
+  e.remote_address = remote;
+  return e;
+}
+
+double family_value(const RuleManager& m, const std::string& family) {
+  for (const auto& f : m.collector()->Collect())
+    if (f.name == family)
+      for (const auto& x : f.metric) return f.type == prometheus::MetricType::Counter ? x.counter.value : x.gauge.value;
+  return -1;
+}
+
+TEST(RuleManager, LearntStateIsSavedAtStopRestoredAtStartAndKeptOnReload) {
+  vw::test::TempDir dir;
+  const auto file = (dir / "alerts.json").string();
+  {
+    Harness h(file, learning_rules());
+    h.manager->start();
+    h.manager->on_audit_event(from(t0, "10.1.2.3"));
+    EXPECT_EQ(family_value(*h.manager, "vaultwatch_behaviour_values"), 1);
+    EXPECT_EQ(family_value(*h.manager, "vaultwatch_behaviour_learning"), 1);
+    h.manager->stop();
+  }
+  ASSERT_TRUE(std::filesystem::exists(dir / "learnt" / "NewNetwork.bin"));
+  Harness h(file, learning_rules());
+  h.now = t0 + 25h;
+  h.manager->start();
+  EXPECT_EQ(family_value(*h.manager, "vaultwatch_behaviour_values"), 1) << "restored";
+  EXPECT_EQ(family_value(*h.manager, "vaultwatch_behaviour_learning"), 0);
+  EXPECT_EQ(family_value(*h.manager, "vaultwatch_behaviour_evicted_total"), 0);
+  h.manager->on_audit_event(from(h.now, "10.1.2.9"));
+  EXPECT_TRUE(h.sent.empty()) << "a known network";
+  // A reload with the same rule (other learn) keeps what was learnt, in memory.
+  RuleManagerOptions o;
+  o.rules = learning_rules(48h);
+  o.state_file = file;
+  o.clock = [&] { return h.now; };
+  h.manager->reload(o);
+  EXPECT_EQ(family_value(*h.manager, "vaultwatch_behaviour_values"), 1);
+  h.manager->on_audit_event(from(h.now, "192.0.2.1"));
+  EXPECT_TRUE(h.sent.empty()) << "learn is now 48h: still learning";
+  h.manager->stop();
+}
+
+TEST(RuleManager, ADamagedLearntFileMeansLearningAfresh) {
+  vw::test::TempDir dir;
+  std::filesystem::create_directories(dir / "learnt");
+  vw::test::write_file(dir / "learnt" / "NewNetwork.bin", "VWLS garbage");
+  Harness h((dir / "alerts.json").string(), learning_rules());
+  h.manager->start();
+  EXPECT_EQ(family_value(*h.manager, "vaultwatch_behaviour_values"), 0);
+  EXPECT_EQ(family_value(*h.manager, "vaultwatch_behaviour_learning"), 1);
+  h.manager->stop();
+}
+
+TEST(LearntFiles, WriteThenReadEveryRule) {
+  vw::test::TempDir dir;
+  const auto d = learnt_dir(dir.path().string());
+  ASSERT_TRUE(write_learnt(d, {{"A", "one"}, {"B", std::string("t\0o", 3)}, {"../x", "never"}}));
+  auto files = read_learnt(d);
+  EXPECT_TRUE(files.errors.empty());
+  EXPECT_EQ(files.blobs, (std::map<std::string, std::string>{{"A", "one"}, {"B", std::string("t\0o", 3)}}));
+  EXPECT_TRUE(read_learnt((dir / "none").string()).blobs.empty());
+}
 
 TEST(SelfMetrics, FamiliesBecomeSamplesUnderTheirExposedNames) {
   using prometheus::ClientMetric;

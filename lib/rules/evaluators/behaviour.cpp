@@ -1,0 +1,96 @@
+#include "behaviour.hpp"
+
+namespace vw::rules {
+
+BehaviourEvaluator::BehaviourEvaluator(const BehaviourCommon& c, Rule r) : Evaluator(std::move(r)), c_(c) {
+  key_.reserve(128);
+}
+
+void BehaviourEvaluator::on_token(const Inputs& in, AlertTable&, SysTime, Transitions&) {
+  if (!in.token) return;
+  own_entity_ = in.token->first.entity_id;
+  own_display_name_ = in.token->first.display_name;
+}
+
+bool BehaviourEvaluator::eligible(const AuditEvent& e) const {
+  if (e.path.starts_with("sys/internal/ui/")) return false;
+  // The monitor token: by entity when it has one (display_name alone is shared by every token
+  // of the same auth role, e.g. "approle"), else by display_name ("token-vaultwatch").
+  if (!own_entity_.empty()) return e.entity_id != own_entity_;
+  if (!own_display_name_.empty() && own_display_name_ != "root") return e.display_name != own_display_name_;
+  return true;
+}
+
+bool BehaviourEvaluator::read_key(const AuditEvent& e) {
+  key_.clear();
+  for (const auto& f : c_.key) {
+    append_audit_field(e, f, key_);
+    if (!key_.empty()) return true;
+  }
+  return false;
+}
+
+learnt::Secs BehaviourEvaluator::learn_secs() const {
+  return static_cast<Secs>(std::chrono::duration_cast<std::chrono::seconds>(c_.learn).count());
+}
+
+void BehaviourEvaluator::note_time(Secs at) {
+  if (first_ == 0 || at < first_) first_ = at;
+  latest_ = std::max(latest_, at);
+  if (at < next_forget_) return;
+  const auto window = std::chrono::duration_cast<std::chrono::seconds>(c_.forget_after).count();
+  next_forget_ = at + static_cast<Secs>(std::max<std::int64_t>(60, window / 16));
+  if (at > window) forget(static_cast<Secs>(at - window));
+}
+
+void BehaviourEvaluator::raise(const AuditEntry& entry, double value, const Labels& extra, AlertTable& t,
+                               SysTime now, Transitions& out) {
+  const Secs at = learnt::secs(entry.at);
+  if (auto it = cooling_.find(key_); it != cooling_.end() && at < it->second) return;
+  // Bounded: a flood of distinct keys keeps only the ones still cooling down.
+  if (cooling_.size() >= 4 * c_.group_limit)
+    std::erase_if(cooling_, [&](const auto& kv) { return kv.second <= at; });
+  const auto cool = std::chrono::duration_cast<std::chrono::seconds>(c_.cooldown).count();
+  if (cool > 0) cooling_[key_] = at + static_cast<Secs>(cool);
+
+  auto labels_of = [&](const std::string& k) { return t.labels_for(rule_, Labels{{"key", k}}); };
+  std::string key = key_;
+  if (!alerting_.count(key) && alerting_.size() >= c_.group_limit) {
+    std::erase_if(alerting_, [&](const std::string& k) { return !t.active(labels_of(k)); });
+    if (alerting_.size() >= c_.group_limit) key = "other";
+  }
+  alerting_.insert(key);
+  const Annotate a{value, &entry.event, nullptr, 1, entry.late, &extra};
+  t.pulse(rule_, labels_of(key), a, now, out, entry.at);
+}
+
+void BehaviourEvaluator::save_common(learnt::Writer& w) const {
+  w.put(first_);
+  w.put(latest_);
+}
+
+bool BehaviourEvaluator::load_common(learnt::Reader& r) {
+  Secs first = 0, latest = 0;
+  if (!r.get(first) || !r.get(latest)) return false;
+  first_ = first;
+  latest_ = latest;
+  next_forget_ = 0;
+  return true;
+}
+
+std::uint64_t BehaviourEvaluator::settings_fingerprint(const std::string& kind_settings) const {
+  std::string s;
+  for (const auto& f : c_.key) s += to_string(f) + ",";
+  return learnt::hash(s + "|" + kind_settings);
+}
+
+LearntStats BehaviourEvaluator::stats(std::uint64_t values, SysTime now) const {
+  LearntStats st;
+  st.values = values;
+  st.evicted = evicted_;
+  st.learning = first_ == 0 || std::max(latest_, learnt::secs(now)) - first_ < learn_secs();
+  st.updates = updates_;
+  return st;
+}
+
+}  // namespace vw::rules

@@ -1,0 +1,145 @@
+// new_value: the first time a (key, value) pair is seen (e.g. an identity from a network it
+// never came from), once the key has been known for `learn`. Learning is per key, from the
+// key's first sighting in any entry (so an identity that has been around for weeks alerts on
+// its first new network, and one created today learns first), at the entries' own times (so a
+// replayed archive counts as history). Every pair is remembered forget_after after it was last
+// seen; at most max_values pairs (and as many keys), the least recently seen evicted first.
+#include <algorithm>
+
+#include "behaviour.hpp"
+
+namespace vw::rules {
+
+namespace {
+
+struct KeyEntry {
+  learnt::Secs first = 0;  // first sighting (the key's learning starts here)
+  learnt::Secs last = 0;
+};
+struct ValueEntry {
+  learnt::Secs last = 0;
+};
+
+constexpr std::uint8_t kind_tag = 1;
+
+class NewValueEvaluator final : public BehaviourEvaluator {
+ public:
+  NewValueEvaluator(const NewValueCond& c, Rule r) : BehaviourEvaluator(c.common, std::move(r)), value_fields_(c.value) {
+    value_.reserve(128);
+  }
+
+  void on_audit_event(const AuditEntry& entry, AlertTable& t, SysTime now, Transitions& out) override {
+    learn(entry, &t, now, &out);
+  }
+  void on_audit_history(const AuditEntry& entry, SysTime now) override { learn(entry, nullptr, now, nullptr); }
+
+  bool save_learnt(std::string& out) const override {
+    const auto start = out.size();
+    learnt::begin_blob(out, kind_tag, fingerprint());
+    learnt::Writer w(out);
+    save_common(w);
+    keys_.save(w);
+    values_.save(w);
+    learnt::end_blob(out, start);
+    return true;
+  }
+
+  bool restore_learnt(std::string_view blob, SysTime) override {
+    auto body = learnt::open_blob(blob, kind_tag, fingerprint());
+    if (!body) return false;
+    learnt::Reader r(*body);
+    if (!load_common(r) || !keys_.load(r) || !values_.load(r) || r.left() != 0) {
+      keys_.clear();
+      values_.clear();
+      return false;
+    }
+    bound();
+    ++updates_;
+    return true;
+  }
+
+  std::optional<LearntStats> learnt_stats(SysTime now) const override { return stats(values_.size(), now); }
+
+ private:
+  std::uint64_t fingerprint() const {
+    std::string s = "new_value:";
+    for (const auto& f : value_fields_) s += to_string(f) + ",";
+    return settings_fingerprint(s);
+  }
+
+  void learn(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) {
+    const AuditEvent& e = entry.event;
+    if (!eligible(e) || !read_key(e)) return;
+    const Secs at = learnt::secs(entry.at);
+    note_time(at);
+    const std::uint64_t kh = learnt::hash(key_);
+    auto [k, new_key] = keys_.insert(kh);
+    // A key not seen for forget_after is a new key again: it learns afresh.
+    if (new_key || forgotten(k->last, at)) {
+      *k = KeyEntry{at, at};
+      ++updates_;
+    }
+    k->first = std::min(k->first, at);
+    k->last = std::max(k->last, at);
+    const Secs key_first = k->first;
+    if (!matches(e)) {
+      bound();
+      return;
+    }
+    value_.clear();
+    for (const auto& f : value_fields_) {
+      if (!value_.empty()) value_ += '\x1f';  // unit separator: cannot occur in the fields
+      append_audit_field(e, f, value_);
+    }
+    if (value_.empty()) return;  // e.g. no remote address (internal requests)
+    auto [v, new_value] = values_.insert(learnt::hash(value_, kh));
+    const bool seen = !new_value && !forgotten(v->last, at);
+    if (seen && v->last >= at) return;  // nothing to learn (the hot path for known pairs)
+    v->last = std::max(v->last, at);
+    ++updates_;
+    if (seen) return;
+    bound();
+    if (!t || at - std::min(at, key_first) < learn_secs()) return;
+    const auto key_age = std::chrono::seconds(at - key_first);
+    std::string shown = value_;
+    std::replace(shown.begin(), shown.end(), '\x1f', ' ');
+    const Labels extra{{"value", shown},
+                       {"key", key_},
+                       {"key_first_seen", format_rfc3339_ms(learnt::time_of(key_first))},
+                       {"remote_address", e.remote_address}};
+    raise(entry, static_cast<double>(key_age.count()), extra, *t, now, *out);
+  }
+
+  /// max_values: the least recently seen go first, 1/16 at a time (a full sort per new value
+  /// would be O(n) each; this is O(1) amortised).
+  void bound() {
+    const std::size_t max = c_.max_values;
+    const std::size_t target = max - max / 16;
+    if (values_.size() > max) {
+      evicted_ += values_.evict_oldest(target);
+      ++updates_;
+    }
+    if (keys_.size() > max) {
+      keys_.evict_oldest(target);
+      ++updates_;
+    }
+  }
+
+  void forget(Secs cutoff) override {
+    auto old = [&](const auto& p) { return p.last >= cutoff; };
+    if (values_.retain(old) + keys_.retain(old)) ++updates_;
+  }
+
+  std::vector<AuditField> value_fields_;
+  std::string value_;  // scratch
+  learnt::Table<KeyEntry> keys_;
+  learnt::Table<ValueEntry> values_;
+};
+
+}  // namespace
+
+std::unique_ptr<Evaluator> make_evaluator(const NewValueCond& c, Rule rule) {
+  return std::make_unique<NewValueEvaluator>(c, std::move(rule));
+}
+
+}  // namespace vw::rules
