@@ -104,7 +104,7 @@ int run_baseline_command(const std::vector<std::string>& args) {
   // cost time and raise alerts nobody receives.
   rules::EngineOptions eo;
   eo.external_labels = cfg.notify.external_labels;
-  eo.audit_max_age = Duration::zero();  // history is the point: no entry is too old
+  eo = forensics::history_engine_options(eo);
   std::set<std::string> learning;
   {
     rules::Engine probe(cfg.rules, eo);

@@ -10,6 +10,15 @@
 
 namespace vw::forensics {
 
+namespace {
+constexpr Duration history_lag = std::chrono::seconds(1);
+}  // namespace
+
+rules::EngineOptions history_engine_options(rules::EngineOptions o) {
+  o.audit_max_age = history_lag / 2;
+  return o;
+}
+
 BaselineSummary replay_into(rules::Engine& engine, const BaselineOptions& opts,
                             const std::vector<std::string>& inputs) {
   BaselineSummary sum;
@@ -47,15 +56,18 @@ BaselineSummary replay_into(rules::Engine& engine, const BaselineOptions& opts,
         return;
       }
       audit::materialize(view, event);
-      // The entry's own time is the engine's clock (replayed history counts as it happened);
-      // an entry without one, or older than one already fed (logs given out of order, the two
-      // halves of a call), is fed at the newest time so far: the engine's clock never runs back.
+      // The entry's own time is the engine's clock (replayed history counts as it happened).
+      // The clock never runs back: an entry older than one already fed (logs given out of order)
+      // moves it no further, and is still learnt at its own time.
       SysTime t = event.time;
-      if (now && t < *now) {
-        if (t != SysTime{}) ++sum.backwards;
+      if (t == SysTime{}) {
+        if (!now) return;  // no time at all, nothing fed yet: nothing to learn it at
         t = *now;
       }
-      if (t == SysTime{}) return;  // no time at all, nothing fed yet: nothing to learn it at
+      if (now && t < *now) {
+        ++sum.backwards;
+        t = *now;
+      }
       now = t;
       if (!sum.first) {
         sum.first = t;
@@ -66,7 +78,10 @@ BaselineSummary replay_into(rules::Engine& engine, const BaselineOptions& opts,
         engine.tick(t);
         next_tick = t + opts.tick_every;
       }
-      engine.observe(event, t);
+      // One second "later" with the engine's audit_max_age below it (history_engine_options):
+      // the engine's history path, where the behavioural rules learn exactly as the daemon's do
+      // from old entries, and nothing raises an alert.
+      engine.observe(event, t + history_lag);
       ++sum.fed;
     });
     sum.bad_lines += scanner.too_long() - too_long_before;

@@ -35,13 +35,18 @@ struct BaselineSummary {
   std::uint64_t bad_lines = 0;  // undecodable or too long
   std::uint64_t skipped = 0;    // decoded, skipped like the daemon does (test probe, audit.ignore)
   std::uint64_t fed = 0;        // given to the engine
-  std::uint64_t backwards = 0;  // entries older than one already fed (fed at the newer time)
+  std::uint64_t backwards = 0;  // entries older than one already fed (learnt at their own time)
   std::uint64_t bytes = 0;      // decompressed bytes
   double seconds = 0;
   std::optional<SysTime> first, last;  // entry times fed
   std::vector<std::string> errors;     // inputs that could not be opened or read
   std::vector<std::string> damaged;    // damaged gzip data (reported, not an error)
 };
+
+/// The options of the engine replay_into() feeds: every entry goes through the engine's history
+/// path (Engine::observe with an entry older than audit_max_age: the behavioural rules learn, no
+/// alert is raised), as the daemon does for old entries.
+rules::EngineOptions history_engine_options(rules::EngineOptions o);
 
 /// Replays `inputs` in the order given (oldest first, as `ls -tr` lists rotated logs) into
 /// `engine`. Inputs that cannot be opened are reported in errors and skipped.

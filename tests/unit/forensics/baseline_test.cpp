@@ -36,7 +36,7 @@ std::string gz(std::string_view data) {
 
 // A plain audit rule stands in for the learning kinds: its alert's activeAt shows at which
 // time the engine saw each entry.
-rules::Engine engine_with_one_rule() {
+rules::Engine engine_with_one_rule(rules::EngineOptions o = {}) {
   rules::Rule r;
   r.alert = "Read";
   rules::AuditCond a;
@@ -44,8 +44,7 @@ rules::Engine engine_with_one_rule() {
   a.group_by = {"path"};
   r.condition = a;
   r.keep_firing_for = 15min;
-  rules::EngineOptions o;
-  o.audit_max_age = Duration::zero();
+  if (o.audit_max_age == rules::EngineOptions{}.audit_max_age) o.audit_max_age = Duration::zero();
   return rules::Engine({r}, o);
 }
 
@@ -98,6 +97,17 @@ TEST(BaselineReplay, OlderEntriesAreFedAtTheNewestTimeAndCounted) {
   ASSERT_EQ(s.errors.size(), 1u);
   EXPECT_NE(s.errors[0].find("missing.log"), std::string::npos);
   EXPECT_NE(format_baseline_summary(s).find("oldest first"), std::string::npos);
+}
+
+// What `baseline build` runs: the engine's history path, where nothing raises an alert.
+TEST(BaselineReplay, HistoryOptionsRaiseNoAlert) {
+  vw::test::TempDir dir;
+  vw::test::write_file(dir / "a.log", entry("2026-01-01T10:00:00Z", "app", "secret/data/a"));
+  auto engine = engine_with_one_rule(history_engine_options({}));
+  auto s = replay_into(engine, {}, {(dir / "a.log").string()});
+  EXPECT_EQ(s.fed, 1u);
+  EXPECT_TRUE(engine.alerts().empty());
+  EXPECT_EQ(engine.audit_timing().too_old, 1u) << "counted as history, like the daemon's old entries";
 }
 
 }  // namespace
