@@ -163,6 +163,14 @@ void App::swap_notifier(std::unique_ptr<notify::Notifier> next) {
 std::vector<StartupProblem> App::start() {
   std::vector<StartupProblem> problems = check_runtime_files(cfg_, opts_.flags.allow_insecure_token_file);
   if (!problems.empty()) return problems;
+  if (!cfg_.state_dir.empty()) {
+    // Not a start-up problem when missing or busy: the daemon ran without it before; only
+    // `baseline build` depends on it (and then refuses to run).
+    auto lock = StateDirLock::acquire(cfg_.state_dir);
+    if (lock && lock->held()) state_lock_.emplace(std::move(*lock));
+    else if (lock) log_->warn("state_dir {} is locked by another process (another vaultwatch?)", cfg_.state_dir);
+    else log_->warn("state_dir lock: {}", lock.error().message);
+  }
 
   web::Sources sources;
   sources.render_metrics = [this] { return telemetry_.render(); };

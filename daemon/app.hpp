@@ -9,6 +9,7 @@
 
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "daemon/logging.hpp"
 #include "daemon/reloader.hpp"
 #include "daemon/rotation_service.hpp"
+#include "daemon/state_lock.hpp"
 #include "daemon/startup.hpp"
 #include "daemon/status_view.hpp"
 #include "daemon/systemd_notify.hpp"
@@ -107,6 +109,8 @@ class App {
   std::unique_ptr<audit::AuditPipeline> audit_;
   std::unique_ptr<rules::RuleManager> rules_;
   std::unique_ptr<RotationService> rotation_;  // issue 13: fed by audit_, feeds rules_
+  /// Held while running, so that `vaultwatch baseline build` refuses to write under us.
+  std::optional<StateDirLock> state_lock_;
   std::string generator_url_;
   SecretAges secret_ages_;  // latest per watched path, for rules
   http::Router router_;

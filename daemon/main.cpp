@@ -7,6 +7,7 @@
 
 #include "daemon/app.hpp"
 #include "daemon/audit_command.hpp"
+#include "daemon/baseline_command.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/logging.hpp"
 
@@ -75,6 +76,14 @@ int main(int argc, char** argv) {
   if (parsed.mode == ParsedArgs::Mode::subcommand && parsed.subcommand[0] == "audit") {
     try {
       return run_audit_command({parsed.subcommand.begin() + 1, parsed.subcommand.end()});
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "vaultwatch: fatal: %s\n", e.what());
+      return exit_failure;
+    }
+  }
+  if (parsed.mode == ParsedArgs::Mode::subcommand && parsed.subcommand[0] == "baseline") {
+    try {
+      return run_baseline_command({parsed.subcommand.begin() + 1, parsed.subcommand.end()});
     } catch (const std::exception& e) {
       std::fprintf(stderr, "vaultwatch: fatal: %s\n", e.what());
       return exit_failure;

@@ -81,6 +81,7 @@ web::StatusSnapshot status_snapshot(const StatusSources& in) {
   if (in.notifier) s.receivers = in.notifier->status();
   s.alerts = alert_views(in.rules);
   s.rotation = rotation_view(in.rotation);
+  s.behaviour = detector_views(in.rules, std::chrono::system_clock::now());
   return s;
 }
 
@@ -91,6 +92,14 @@ std::string status_line(const std::string& vault_address, bool polled, vault::No
     s += "; serving " + std::string(tls ? "https" : "http") + " on port " +
          std::to_string(server->local_endpoint().port());
   return s;
+}
+
+std::vector<web::DetectorStatus> detector_views(const rules::RuleManager* rules, SysTime now) {
+  std::vector<web::DetectorStatus> out;
+  if (!rules) return out;
+  for (const auto& [name, st] : rules->engine().learnt_stats(now))
+    out.push_back(web::DetectorStatus{name, st.values, st.evicted, st.learning});
+  return out;
 }
 
 std::vector<web::AlertView> alert_views(const rules::RuleManager* rules) {

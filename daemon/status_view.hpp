@@ -72,4 +72,7 @@ std::string status_line(const std::string& vault_address, bool polled, vault::No
 /// order), with the last matching audit event's displayable fields.
 std::vector<web::AlertView> alert_views(const rules::RuleManager* rules);
 
+/// Each behavioural rule's learnt state (Engine::learnt_stats at `now`), by rule name.
+std::vector<web::DetectorStatus> detector_views(const rules::RuleManager* rules, SysTime now);
+
 }  // namespace vw::daemon

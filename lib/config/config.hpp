@@ -138,6 +138,15 @@ struct BuiltinRulesConfig {
   bool operator==(const BuiltinRulesConfig&) const = default;
 };
 
+/// `behaviour:` — settings of the behavioural rules.
+struct BehaviourConfig {
+  /// The team's working hours ("Mon-Fri 07:00-19:00 Europe/Berlin", core/schedule.hpp); what
+  /// `outside: working_hours` in a rule stands for. "" = not set: every rule using it (the
+  /// built-in VaultOffHoursAccess, yours) is inactive, and --check-config says so.
+  std::string working_hours;
+  bool operator==(const BehaviourConfig&) const = default;
+};
+
 /// One source of alert rules and what it contributes to the rules in force.
 struct RuleSet {
   std::string source;        // a rules file, the config file (inline `rules:`), or "<built-in>"
@@ -145,6 +154,7 @@ struct RuleSet {
   bool enabled = true;       // the built-in set: false when builtin_rules.enabled is false
   std::vector<std::string> disabled;  // the built-in set: left out by builtin_rules.disable
   std::vector<std::string> replaced;  // the built-in set: replaced by a rule of the same name
+  std::vector<std::string> inactive;  // need behaviour.working_hours, which is unset
   bool operator==(const RuleSet&) const = default;
 };
 
@@ -159,6 +169,7 @@ struct Config {
   RotationConfig rotation;
   std::vector<std::string> rules_files = {"/etc/vaultwatch/rules.d/*.yaml"};
   BuiltinRulesConfig builtin_rules;
+  BehaviourConfig behaviour;
   // The rules in force and where they came from are config::ConfigWithRules's
   // (config/rules_config.hpp): lib/config itself depends on core only.
   NotifyConfig notify;

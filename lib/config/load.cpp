@@ -13,6 +13,7 @@
 
 #include "config/yaml_reader.hpp"
 #include "core/glob.hpp"
+#include "core/schedule.hpp"
 #include "core/url.hpp"
 
 namespace vw::config {
@@ -264,6 +265,13 @@ void read_log(MapReader& r, LogConfig& l) {
 }
 
 
+void read_behaviour(MapReader& r, BehaviourConfig& b) {
+  if (r.str("working_hours", b.working_hours) && !b.working_hours.empty()) {
+    auto s = WeeklySchedule::parse(b.working_hours);
+    if (!s) r.ctx().error(r.node("working_hours"), r.path_of("working_hours"), s.error().message);
+  }
+}
+
 void read_builtin_rules(MapReader& r, BuiltinRulesConfig& b) {
   r.boolean("enabled", b.enabled);
   r.str_list("disable", b.disable);
@@ -288,6 +296,7 @@ LoadResult load_node(const YAML::Node& root, const std::string& file, const EnvL
     top.str("state_dir", c.state_dir);
     top.map("log", [&](MapReader& r) { read_log(r, c.log); });
     top.map("builtin_rules", [&](MapReader& r) { read_builtin_rules(r, c.builtin_rules); });
+    top.map("behaviour", [&](MapReader& r) { read_behaviour(r, c.behaviour); });
     // Rules last (vw::rules_config): their templates are checked against notify.external_labels.
     // Without a reader for them the key is accepted unread.
     if (extra) extra(top, file, c);
@@ -319,6 +328,8 @@ std::string describe(const RuleSet& s) {
   std::vector<std::string> notes;
   if (!s.disabled.empty()) notes.push_back("disabled: " + join(s.disabled, ", "));
   if (!s.replaced.empty()) notes.push_back("replaced by yours: " + join(s.replaced, ", "));
+  if (!s.inactive.empty())
+    notes.push_back("inactive until behaviour.working_hours is set: " + join(s.inactive, ", "));
   if (!notes.empty()) out += " (" + join(notes, "; ") + ")";
   return out;
 }

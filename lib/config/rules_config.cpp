@@ -22,13 +22,26 @@ namespace {
 // is on anyway).
 void read_rules(MapReader& top, const std::string& file, const Config& c, ConfigWithRules& out) {
   auto& ctx = top.ctx();
-  RuleSetReader reader(c.notify.external_labels);
+  WorkingHoursRef hours;
+  if (!c.behaviour.working_hours.empty()) {
+    // Checked (with its position) by config's read_behaviour; an error there leaves the hours unset.
+    if (auto s = WeeklySchedule::parse(c.behaviour.working_hours)) hours.hours = std::move(*s);
+  }
+  RuleSetReader reader(c.notify.external_labels, hours);
+  // The set of one source: the rules it added to `reader` after `before`, less the inactive.
+  auto own_set = [&](std::string source, std::size_t before, std::size_t inactive_before) {
+    RuleSet set{std::move(source), reader.rules().size() - before};
+    set.inactive.assign(reader.inactive().begin() + static_cast<std::ptrdiff_t>(inactive_before),
+                        reader.inactive().end());
+    set.rules -= set.inactive.size();
+    return set;
+  };
   std::vector<RuleSet> sets;
   if (top.present("rules")) {
     auto n = top.node("rules");
     reader.read_list(ctx, n, "rules");
     if (n.IsSequence() && n.size() > 0)
-      sets.push_back(RuleSet{file.empty() ? "<config>" : file, reader.rules().size()});
+      sets.push_back(own_set(file.empty() ? "<config>" : file, 0, 0));
   }
   const auto base = file.empty() ? std::filesystem::path() : std::filesystem::path(file).parent_path();
   auto files_node = top.node("rules_files");
@@ -79,13 +92,14 @@ void read_rules(MapReader& top, const std::string& file, const Config& c, Config
       }
       Context fctx(f, *ctx.diagnostics(), ctx.env());
       const auto before = reader.rules().size();
+      const auto inactive_before = reader.inactive().size();
       reader.read_document(fctx, *text);
-      sets.push_back(RuleSet{f, reader.rules().size() - before});
+      sets.push_back(own_set(f, before, inactive_before));
     }
   }
 
   // The built-in set, read on its own (its names may be reused by yours).
-  RuleSetReader builtin_reader(c.notify.external_labels);
+  RuleSetReader builtin_reader(c.notify.external_labels, hours);
   Context bctx(std::string(builtin_rules_name), *ctx.diagnostics(), ctx.env());
   builtin_reader.read_document(bctx, builtin_rules_yaml());
   const auto& builtin = builtin_reader.rules();
@@ -112,13 +126,17 @@ void read_rules(MapReader& top, const std::string& file, const Config& c, Config
         bset.disabled.push_back(r.alert);
       else if (std::any_of(reader.rules().begin(), reader.rules().end(), same))
         bset.replaced.push_back(r.alert);
+      else if (std::count(builtin_reader.inactive().begin(), builtin_reader.inactive().end(), r.alert))
+        bset.inactive.push_back(r.alert);
       else
         in_force.push_back(r);
     }
   }
   bset.rules = in_force.size();
   sets.insert(sets.begin(), std::move(bset));
-  for (auto& r : reader.rules()) in_force.push_back(std::move(r));
+  const auto& inactive = reader.inactive();
+  for (auto& r : reader.rules())
+    if (std::find(inactive.begin(), inactive.end(), r.alert) == inactive.end()) in_force.push_back(std::move(r));
   out.rules = std::move(in_force);
   out.rule_sets = std::move(sets);
 }

@@ -44,8 +44,26 @@ void read_globs(MapReader& r, std::string_view key, std::vector<Glob>& out) {
   }
 }
 
-void read_match(MapReader& r, AuditMatch& m) {
+// `outside:` a schedule ("Mon-Fri 07:00-19:00 Europe/Berlin"), or `working_hours` for the
+// config's behaviour.working_hours (so rules need not repeat the team's hours).
+void read_outside(MapReader& r, AuditMatch& m, WorkingHoursRef* wh) {
+  std::string text;
+  if (!r.str("outside", text)) return;
+  if (text == "working_hours") {
+    if (wh && wh->hours) m.outside = wh->hours;
+    else if (wh) wh->used_unset = true;
+    else  // not reachable from a rule: every audit filter is read with the reference
+      r.ctx().error(r.node("outside"), r.path_of("outside"), "working_hours cannot be used here");
+    return;
+  }
+  auto s = WeeklySchedule::parse(text);
+  if (!s) r.ctx().error(r.node("outside"), r.path_of("outside"), s.error().message);
+  else m.outside = std::move(*s);
+}
+
+void read_match(MapReader& r, AuditMatch& m, WorkingHoursRef* wh = nullptr) {
   auto& ctx = r.ctx();
+  read_outside(r, m, wh);
   std::vector<std::string> types;
   if (r.str_list("type", types)) {
     auto n = r.node("type");
@@ -248,6 +266,7 @@ std::optional<rules::Rule> RuleSetReader::read_rule(Context& ctx, const YAML::No
     return std::nullopt;
   }
   const std::size_t errors_before = ctx.error_count();
+  working_hours_.used_unset = false;
   MapReader r(ctx, n, p);
   rules::Rule rule;
   if (!r.str("alert", rule.alert)) {
@@ -317,11 +336,11 @@ std::optional<rules::Rule> RuleSetReader::read_rule(Context& ctx, const YAML::No
     } else if (k == "audit") {
       AuditCond a;
       MapReader ar(ctx, c, cp);
-      read_match(ar, a.match);
+      read_match(ar, a.match, &working_hours_);
       if (a.match.types.empty()) a.match.types = {AuditEvent::Type::request};
       ar.map("not", [&](MapReader& nr) {
         AuditMatch x;
-        read_match(nr, x);
+        read_match(nr, x, &working_hours_);
         if (x.empty()) ctx.error(nr.self(), cp + ".not", "must set at least one matcher");
         a.exclude = std::move(x);
       });
@@ -485,7 +504,10 @@ void RuleSetReader::read_list(Context& ctx, const YAML::Node& list, const std::s
     return;
   }
   for (std::size_t i = 0; i < list.size(); ++i)
-    if (auto r = read_rule(ctx, list[i], idx(path, i))) rules_.push_back(std::move(*r));
+    if (auto r = read_rule(ctx, list[i], idx(path, i))) {
+      if (working_hours_.used_unset) inactive_.push_back(r->alert);
+      rules_.push_back(std::move(*r));
+    }
 }
 
 void RuleSetReader::read_document(Context& ctx, std::string_view text) {

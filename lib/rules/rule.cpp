@@ -191,7 +191,7 @@ std::string_view namespace_of(const AuditEvent& e) {
 bool AuditMatch::empty() const {
   return types.empty() && paths.empty() && operations.empty() && policies.empty() &&
          errors.empty() && display_names.empty() && mount_types.empty() && remotes.empty() &&
-         namespaces.empty();
+         namespaces.empty() && !outside;
 }
 
 // Cheapest and most selective tests first: most entries fail on type, operation or path.
@@ -230,6 +230,8 @@ bool AuditMatch::matches(const AuditEvent& e) const {
     }
     if (!any) return false;
   }
+  // Last: the only test that converts a time (a binary search in the zone's transitions).
+  if (outside && (e.time == SysTime{} || outside->contains(e.time))) return false;
   return true;
 }
 

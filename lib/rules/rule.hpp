@@ -19,6 +19,7 @@
 #include "core/duration.hpp"
 #include "core/glob.hpp"
 #include "core/ip_address.hpp"
+#include "core/schedule.hpp"
 #include "core/result.hpp"
 #include "rules/template.hpp"
 
@@ -101,6 +102,9 @@ struct AuditMatch {
   std::vector<std::string> mount_types;
   std::vector<Cidr> remotes;
   std::vector<std::string> namespaces;     // namespace path ("root" or "" = the root namespace)
+  /// `outside:` the entry's own `time` falls outside these hours (an entry without a time does
+  /// not match: no alert can be justified by a time that is unknown).
+  std::optional<WeeklySchedule> outside;
   bool empty() const;
   bool matches(const AuditEvent& e) const;
   bool operator==(const AuditMatch&) const = default;

@@ -137,6 +137,11 @@ std::string render_status_json(const StatusSnapshot& s, SysTime now) {
   std::size_t firing = 0, pending = 0;
   for (const auto& al : s.alerts) (al.state == "firing" ? firing : pending)++;
   j["alerts"] = {{"firing", firing}, {"pending", pending}};
+  ojson detectors = ojson::array();
+  for (const auto& d : s.behaviour)
+    detectors.push_back(
+        {{"rule", d.rule}, {"values", d.values}, {"evicted", d.evicted}, {"learning", d.learning}});
+  j["behaviour"] = {{"detectors", detectors}};
   // The envelope of every JSON answer (web/routes.hpp), compact like Prometheus' API.
   return ojson{{"status", "success"}, {"data", std::move(j)}}.dump() + "\n";
 }
@@ -280,6 +285,21 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
          " (secret, consumer) pairs tracked";
     if (r.secrets_total > r.secrets.size()) h += "; the first " + std::to_string(r.secrets.size()) + " shown";
     h += " &middot; every consumer: <a href=\"/api/v1/rotation\">/api/v1/rotation</a></small></p>\n";
+  }
+
+  h += "<h2>Behaviour</h2>\n";
+  if (s.behaviour.empty()) {
+    h += "<p>No behavioural rules (new_value, baseline_rate) in force.</p>\n";
+  } else {
+    h += "<table><tr><th>rule</th><th>state</th><th>learnt values</th><th>evicted</th></tr>\n";
+    for (const auto& d : s.behaviour) {
+      h += "<tr><td class=\"name\">" + html_escape(d.rule) + "</td><td>" +
+           (d.learning ? "<span class=\"badge info\">learning</span>"
+                       : "<span class=\"badge ok\">detecting</span>") +
+           "</td><td>" + std::to_string(d.values) + "</td><td>" + std::to_string(d.evicted) +
+           "</td></tr>\n";
+    }
+    h += "</table>\n";
   }
 
   h += "<h2>Notifications</h2>\n";

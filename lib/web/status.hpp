@@ -89,6 +89,16 @@ struct RotationStatus {
   std::size_t pairs = 0;
 };
 
+/// One behavioural detector (a new_value or baseline_rate rule, issue 14): what it has learnt
+/// (rules::LearntStats of Engine::learnt_stats).
+struct DetectorStatus {
+  std::string rule;
+  std::uint64_t values = 0;   // learnt values (new_value) or keys with a baseline (baseline_rate)
+  std::uint64_t evicted = 0;  // dropped for max_values
+  bool learning = false;      // still in its learning period: cannot fire yet
+  bool operator==(const DetectorStatus&) const = default;
+};
+
 struct StatusSnapshot {
   std::string version;
   std::string revision;
@@ -104,6 +114,7 @@ struct StatusSnapshot {
   std::vector<ReceiverStatus> receivers;
   std::vector<AlertView> alerts;
   RotationStatus rotation;
+  std::vector<DetectorStatus> behaviour;  // by rule name
 };
 
 /// JSON for GET /api/v1/status in the API envelope ({"status":"success","data":{...}}, like

@@ -4,6 +4,7 @@
 #   bench_start_daemon CONFIG [CMD_PREFIX...]
 #                                      starts the daemon (sets DAEMON_PID, killed on exit) and
 #                                      waits for its "listening" line (sets PORT)
+#   bench_run NAME REPS CMD...         a "| command | MB/s | MB per CPU-s | wall | CPU |" row
 
 bench_init() {
   ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -48,4 +49,25 @@ bench_start_daemon() {
     sleep 0.05
   done
   [[ -n $PORT ]] || { cat "$WORK/daemon.log" >&2; exit 1; }
+}
+
+# bench_run NAME REPS CMD...: one table row: the best wall time of REPS runs of CMD (through
+# bash -c, stdout discarded), with that run's user+sys CPU time, as MB/s over BYTES (set by the
+# caller: the size of the log the commands read).
+bench_run() {
+  local name=$1 reps=$2
+  shift 2
+  local times="$WORK/times" best_wall="" best_cpu=""
+  for _ in $(seq "$reps"); do
+    /usr/bin/time -o "$times" -f "%e %U %S" bash -c "$*" > /dev/null
+    read -r wall user sys < <(tail -n 1 "$times")
+    local cpu
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+    if [[ -z $best_wall ]] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then
+      best_wall=$wall
+      best_cpu=$cpu
+    fi
+  done
+  awk -v n="$name" -v b="$BYTES" -v w="$best_wall" -v c="$best_cpu" 'BEGIN {
+    printf "| %s | %.0f | %.0f | %.2f | %.2f |\n", n, (w > 0 ? b / 1e6 / w : 0), (c > 0 ? b / 1e6 / c : 0), w, c }'
 }

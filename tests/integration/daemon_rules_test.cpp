@@ -161,12 +161,13 @@ TEST_F(DaemonRules, MetricRulesReadOurOwnFamilies) {
   ASSERT_TRUE(wait_until([&] { return alerts(*d).empty(); }, default_deadline, "resolved"));
 }
 
-// How many rules config/rules.yaml has (the counts below follow it as rules are added).
+// How many rules of config/rules.yaml are in force by default (the counts below follow it as
+// rules are added): all but VaultOffHoursAccess, inactive until behaviour.working_hours is set.
 std::size_t builtin_count() {
   const std::string y = read_file(VW_SOURCE_DIR "/config/rules.yaml");
   std::size_t k = 0;
   for (std::size_t at = 0; (at = y.find("\n  - alert: ", at)) != std::string::npos; ++at) ++k;
-  return k;
+  return k - 1;
 }
 
 TEST_F(DaemonRules, BuiltInRulesAreTheDefault) {
@@ -267,6 +268,38 @@ TEST_F(DaemonRules, BacklogWrittenWhileDownIsDeliveredMarkedLate) {
   EXPECT_EQ(a["annotations"]["late"], "true");
   EXPECT_EQ(a["activeAt"], format_rfc3339_ms(now - 30min)) << "its real time";
   EXPECT_EQ(d->scrape()["vaultwatch_audit_entries_late_total"], 1);
+}
+
+// Issue 14.7: with behaviour.working_hours set, the built-in VaultOffHoursAccess fires for a
+// human token used outside them (at the entry's own time), and not for a machine identity.
+TEST_F(DaemonRules, HumanTokenOutsideWorkingHoursFiresTheOffHoursRule) {
+  const auto now = std::chrono::system_clock::now();
+  // Working hours: one minute, six hours from now, every day (UTC): now is outside them.
+  auto hhmm = [](vw::SysTime t) { return format_rfc3339_ms(t).substr(11, 5); };  // UTC HH:MM
+  const std::string hours = "Mon-Sun " + hhmm(now + 6h) + "-" + hhmm(now + 6h + 1min) + " UTC";
+  write_file(dir_ / "audit.log", root_entry(now, "secret/data/app", "default", "10.1.2.3", "approle") +
+                                     root_entry(now, "secret/data/x", "default", "10.1.2.3", "userpass-alice"));
+  auto d = Daemon::start(dir_.path(), {audit_config(vault_.address(), dir_.path(), "beginning") +
+                                       "behaviour: {working_hours: \"" + hours + "\"}\n"});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(wait_until([&] { return state_of(*d, "VaultOffHoursAccess") == "firing"; }, default_deadline,
+                         "VaultOffHoursAccess firing"));
+  std::vector<std::string> who;
+  for (const auto& a : alerts(*d))
+    if (a["labels"]["alertname"] == "VaultOffHoursAccess") who.push_back(a["labels"]["display_name"]);
+  EXPECT_EQ(who, std::vector<std::string>{"userpass-alice"}) << "approle works around the clock";
+  // Issue 14.8: the built-in detectors' state, in the API and on the page (one history-free
+  // day: every one still learning).
+  auto status = nlohmann::json::parse(d->get("/api/v1/status").body);
+  bool seen = false;
+  for (const auto& det : status["data"]["behaviour"]["detectors"])
+    if (det["rule"] == "VaultIdentityNewNetwork") {
+      seen = true;
+      EXPECT_EQ(det["learning"], true);
+      EXPECT_GE(det["values"].get<int>(), 1) << "the two identities' network";
+    }
+  EXPECT_TRUE(seen) << status.dump();
+  EXPECT_THAT(d->get("/").body, HasSubstr("<td class=\"name\">VaultIdentityNewNetwork</td><td><span class=\"badge info\">learning"));
 }
 
 // Issue 14: the built-in VaultIdentityNewNetwork learns from an archive read as history, alerts
@@ -388,6 +421,50 @@ TEST(DaemonRulesCli, CheckConfigReportsRuleProblemsWithFileLineAndPath) {
   EXPECT_THAT(r.output, HasSubstr(f + ":4:10: rules[0].for: must be a duration like 30s"));
   EXPECT_THAT(r.output, HasSubstr(f + ":6:21: rules[1].audit.remote[0]: bad CIDR"));
   EXPECT_THAT(r.output, HasSubstr(f + ":7:22: rules[1].annotations.s: unknown template variable"));
+}
+
+// Issue 14.4: `baseline build` learns an archive into state_dir with the daemon stopped; the
+// daemon then starts knowing it: no alert for a network of the archive, one for a new network;
+// and the command refuses to write while the daemon runs.
+TEST_F(DaemonRules, BaselineBuildLearnsAnArchiveTheDaemonThenKnows) {
+  const auto now = std::chrono::system_clock::now();
+  std::string archive;
+  for (int d = 10; d >= 8; --d) {
+    archive += root_entry(now - d * 24h, "secret/data/app/db", "default", "10.1.2.3", "app");
+    archive += root_entry(now - d * 24h, "secret/data/other/db", "default", "10.9.0.4", "other");
+  }
+  write_file(dir_ / "archive.log", archive);
+  write_file(dir_ / "audit.log", "");
+  const std::string config = audit_config(vault_.address(), dir_.path(), "beginning");
+  write_file(dir_ / "vaultwatch.yaml", config);
+  auto built = vaultwatch({"baseline", "build", "--config.file=" + (dir_ / "vaultwatch.yaml").string(),
+                           (dir_ / "archive.log").string()});
+  ASSERT_EQ(built.exit_code, 0) << built.output;
+  EXPECT_THAT(built.output, HasSubstr("6 entries fed"));
+  EXPECT_THAT(built.output, HasSubstr("VaultIdentityNewNetwork: 2 values learnt"));
+  ASSERT_TRUE(std::filesystem::exists(dir_ / "state" / "learnt" / "VaultIdentityNewNetwork.bin"));
+
+  auto d = Daemon::start(dir_.path(), {config});
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->wait_metric("vaultwatch_behaviour_learning{rule=\"VaultIdentityNewNetwork\"}", 0))
+      << "restored: ten days of history, learn is 7d";
+  auto again = vaultwatch({"baseline", "build", "--config.file=" + (dir_ / "vaultwatch.yaml").string(),
+                           (dir_ / "archive.log").string()});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.output, HasSubstr("is in use by a running vaultwatch"));
+
+  auto new_network = [&](const std::string& key) {
+    for (const auto& a : alerts(*d))
+      if (a["labels"]["alertname"] == "VaultIdentityNewNetwork" && a["labels"]["key"] == key) return true;
+    return false;
+  };
+  {
+    std::ofstream out(dir_ / "audit.log", std::ios::binary | std::ios::app);
+    out << root_entry(std::chrono::system_clock::now(), "secret/data/app/db", "default", "10.1.2.77", "app")
+        << root_entry(std::chrono::system_clock::now(), "secret/data/other/db", "default", "203.0.113.5", "other");
+  }
+  ASSERT_TRUE(wait_until([&] { return new_network("other"); }, default_deadline, "alert for other's new network"));
+  EXPECT_FALSE(new_network("app")) << "10.1.2.77 is in the /24 the archive taught (read before other's line)";
 }
 
 }  // namespace

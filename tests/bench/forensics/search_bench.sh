@@ -45,26 +45,8 @@ BYTES=$(stat -c %s "$LOG")
 cat "$LOG" > /dev/null
 cat "$GZ" > /dev/null
 
-# run NAME REPS CMD...: best wall time of REPS runs, with that run's user+sys CPU time.
-TIMES="$WORK/times"
 printf '| command | MB/s (wall) | MB per CPU-second | wall s | CPU s |\n|---|---|---|---|---|\n'
-run() {
-  local name=$1 reps=$2
-  shift 2
-  local best_wall="" best_cpu=""
-  for _ in $(seq "$reps"); do
-    /usr/bin/time -o "$TIMES" -f "%e %U %S" bash -c "$*" > /dev/null
-    read -r wall user sys < <(tail -n 1 "$TIMES")
-    local cpu
-    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
-    if [[ -z $best_wall ]] || awk -v a="$wall" -v b="$best_wall" 'BEGIN { exit !(a < b) }'; then
-      best_wall=$wall
-      best_cpu=$cpu
-    fi
-  done
-  awk -v n="$name" -v b="$BYTES" -v w="$best_wall" -v c="$best_cpu" 'BEGIN {
-    printf "| %s | %.0f | %.0f | %.2f | %.2f |\n", n, (w > 0 ? b / 1e6 / w : 0), (c > 0 ? b / 1e6 / c : 0), w, c }'
-}
+run() { bench_run "$@"; }
 
 run "vaultwatch audit search --path (selective, json)" "$REPS" \
   "'$BIN' audit search --quiet --format=json --path='${SELECT}**' '$LOG' > /dev/null"

@@ -28,16 +28,22 @@ FullLoadResult load_rules(const std::string& rules_yaml, const std::string& extr
 }
 
 // How many rules config/rules.yaml has (the counts below follow it as rules are added).
+// The built-in rules in force by default: every one of config/rules.yaml but VaultOffHoursAccess,
+// inactive until behaviour.working_hours is set.
 std::size_t builtin_count() {
   static const std::size_t n = [] {
     std::size_t k = 0;
     std::string_view y = builtin_rules_yaml();
     for (std::size_t at = 0; (at = y.find("\n  - alert: ", at)) != std::string_view::npos; ++at) ++k;
-    return k;
+    return k - 1;
   }();
   return n;
 }
-std::string builtin_set(std::size_t n) { return "<built-in>: " + std::to_string(n) + " rules"; }
+// describe() of the built-in set with working hours unset; `notes` are the ones before that.
+std::string builtin_set(std::size_t n, const std::string& notes = "") {
+  return "<built-in>: " + std::to_string(n) + " rules (" + (notes.empty() ? "" : notes + "; ") +
+         "inactive until behaviour.working_hours is set: VaultOffHoursAccess)";
+}
 
 const rules::Rule* rule(const ConfigWithRules& c, const std::string& name) {
   for (const auto& r : c.rules)
@@ -372,6 +378,44 @@ TEST(RulesLoad, ReportsEveryProblemWithItsPosition) {
   }
 }
 
+TEST(RulesLoad, OutsideTakesAScheduleInEveryAuditFilter) {
+  auto r = load_rules(
+      "  - alert: NightAdmin\n"
+      "    audit:\n"
+      "      policy: admin\n"
+      "      outside: \"Mon-Fri 07:00-19:00; Sat 09:00-13:00 America/New_York\"\n"
+      "      not: {outside: \"Mon-Sun 00:00-01:00 UTC\"}\n");
+  ASSERT_TRUE(r.ok()) << messages(r);
+  const auto& a = std::get<rules::AuditCond>(rule(r.config, "NightAdmin")->condition);
+  ASSERT_TRUE(a.match.outside && a.exclude && a.exclude->outside);
+  EXPECT_EQ(a.match.outside->zone().name(), "America/New_York");
+  AuditEvent e;
+  e.policies = {"admin"};
+  e.time = parse_rfc3339("2026-12-05T19:00:00Z").value();  // Saturday 14:00 EST: outside
+  EXPECT_TRUE(a.match.matches(e));
+  e.time = parse_rfc3339("2026-12-05T14:30:00Z").value();  // Saturday 09:30 EST: inside
+  EXPECT_FALSE(a.match.matches(e));
+  e.time = SysTime{};  // no time: never "outside"
+  EXPECT_FALSE(a.match.matches(e));
+}
+
+TEST(RulesLoad, OutsideErrorsNameTheFileLineAndProblem) {
+  auto r = load_rules(
+      "  - alert: A\n"
+      "    audit: {outside: \"Mon-Fry 07:00-19:00 UTC\"}\n"
+      "  - alert: B\n"
+      "    audit: {outside: \"Mon-Fri 7-19 UTC\"}\n"
+      "  - alert: C\n"
+      "    audit: {outside: \"Mon-Fri 07:00-19:00 Europe/Berln\"}\n"
+      "  - alert: D\n"
+      "    audit: {outside: \"Mon-Fri 07:00-19:00\"}\n");
+  const auto m = messages(r);
+  EXPECT_THAT(m, HasSubstr("c.yaml:4:22: rules[0].audit.outside: unknown day in \"Mon-Fry\""));
+  EXPECT_THAT(m, HasSubstr("c.yaml:6:22: rules[1].audit.outside: bad hours \"7-19\""));
+  EXPECT_THAT(m, HasSubstr("c.yaml:8:22: rules[2].audit.outside: unknown time zone \"Europe/Berln\""));
+  EXPECT_THAT(m, HasSubstr("c.yaml:10:22: rules[3].audit.outside: \"Mon-Fri 07:00-19:00\" is not a schedule (days, hours and a time zone"));
+}
+
 TEST(RulesLoad, RulesMustBeAList) {
   auto r = load_string_with_rules("rules: {alert: A}\n", "c.yaml", no_env());
   EXPECT_THAT(messages(r), HasSubstr("c.yaml:1:8: rules: must be a list of rules"));
@@ -428,6 +472,56 @@ TEST_F(RulesFiles, OwnRulesFilesKeepTheBuiltInSet) {
   EXPECT_EQ(inline_only.config.rules.size(), builtin_count() + 1);
 }
 
+// Issue 14.7: the off-hours rule needs the team's hours; without them it is read (so that
+// builtin_rules.disable may name it) but not run.
+TEST_F(RulesFiles, OffHoursRuleRunsOnlyOnceWorkingHoursAreSet) {
+  auto unset = load("rules_files: []\n");
+  ASSERT_TRUE(unset.ok()) << messages(unset);
+  EXPECT_EQ(rule(unset.config, "VaultOffHoursAccess"), nullptr);
+  EXPECT_EQ(unset.config.rule_sets[0].inactive, std::vector<std::string>{"VaultOffHoursAccess"});
+  auto disabled = load("rules_files: []\nbuiltin_rules: {disable: [VaultOffHoursAccess]}\n");
+  ASSERT_TRUE(disabled.ok()) << messages(disabled);
+
+  auto set = load("rules_files: []\nbehaviour:\n  working_hours: \"Mon-Fri 07:00-19:00 Europe/Berlin\"\n");
+  ASSERT_TRUE(set.ok()) << messages(set);
+  EXPECT_EQ(describe(set.config.rule_sets[0]), "<built-in>: " + std::to_string(builtin_count() + 1) + " rules");
+  const auto* off = rule(set.config, "VaultOffHoursAccess");
+  ASSERT_NE(off, nullptr);
+  const auto& a = std::get<rules::AuditCond>(off->condition);
+  ASSERT_TRUE(a.match.outside);
+  EXPECT_EQ(a.match.outside->text(), "Mon-Fri 07:00-19:00 Europe/Berlin");
+  EXPECT_EQ(off->labels.at("severity"), "warning");
+  AuditEvent e;
+  e.display_name = "userpass-alice";
+  e.path = "secret/data/x";
+  e.time = parse_rfc3339("2026-12-05T02:00:00Z").value();  // Saturday 03:00 in Berlin
+  EXPECT_TRUE(a.match.matches(e));
+  e.time = parse_rfc3339("2026-12-07T09:00:00Z").value();  // Monday 10:00
+  EXPECT_FALSE(a.match.matches(e));
+  e.time = parse_rfc3339("2026-12-05T02:00:00Z").value();
+  e.display_name = "approle";  // machines work at night
+  EXPECT_FALSE(a.match.matches(e));
+
+  // Yours may use the same hours, but only when they are set.
+  const std::string mine = "rules_files: []\nrules:\n  - alert: Mine\n    audit: {policy: admin, outside: working_hours}\n";
+  auto ok = load(mine + "behaviour: {working_hours: \"Mon-Fri 07:00-19:00 UTC\"}\n");
+  ASSERT_TRUE(ok.ok()) << messages(ok);
+  EXPECT_EQ(std::get<rules::AuditCond>(rule(ok.config, "Mine")->condition).match.outside->text(),
+            "Mon-Fri 07:00-19:00 UTC");
+  // Unset: yours is inactive too (a copy of config/rules.yaml in rules.d must load), and said so.
+  auto unset_mine = load(mine);
+  ASSERT_TRUE(unset_mine.ok()) << messages(unset_mine);
+  EXPECT_EQ(rule(unset_mine.config, "Mine"), nullptr);
+  EXPECT_EQ(describe(unset_mine.config.rule_sets[1]),
+            (dir_ / "vaultwatch.yaml").string() + ": 0 rules (inactive until behaviour.working_hours is set: Mine)");
+  vw::test::write_file(dir_ / "copy.yaml", vw::test::read_file(VW_SOURCE_DIR "/config/rules.yaml"));
+  auto copy = load("rules_files: [copy.yaml]\n");
+  ASSERT_TRUE(copy.ok()) << messages(copy);
+  EXPECT_EQ(copy.config.rules.size(), builtin_count());
+  auto bad = load("behaviour:\n  working_hours: \"Mon-Fri 07:00-19:00 Europe/Berln\"\n");
+  EXPECT_THAT(messages(bad), HasSubstr("vaultwatch.yaml:2:18: behaviour.working_hours: unknown time zone \"Europe/Berln\""));
+}
+
 TEST_F(RulesFiles, BuiltInRulesTurnedOffAsAWholeOrByName) {
   auto off = load("builtin_rules: {enabled: false}\nrules:\n  - alert: Mine\n    health: standby\n");
   ASSERT_TRUE(off.ok()) << messages(off);
@@ -439,7 +533,7 @@ TEST_F(RulesFiles, BuiltInRulesTurnedOffAsAWholeOrByName) {
   EXPECT_EQ(rule(some.config, "VaultHighMemory"), nullptr);
   EXPECT_NE(rule(some.config, "VaultSealed"), nullptr);
   EXPECT_EQ(describe(some.config.rule_sets[0]),
-            builtin_set(builtin_count() - 2) + " (disabled: VaultClockSkew, VaultHighMemory)");
+            builtin_set(builtin_count() - 2, "disabled: VaultClockSkew, VaultHighMemory"));
 }
 
 TEST_F(RulesFiles, UnknownBuiltInNamesAreReportedWithFileAndLine) {
@@ -461,7 +555,7 @@ TEST_F(RulesFiles, OwnRuleWithABuiltInNameReplacesIt) {
   ASSERT_TRUE(r.ok()) << messages(r);
   EXPECT_EQ(r.config.rules.size(), builtin_count());
   EXPECT_EQ(rule(r.config, "VaultSealed")->for_, 2min);
-  EXPECT_EQ(describe(r.config.rule_sets[0]), builtin_set(builtin_count() - 1) + " (replaced by yours: VaultSealed)");
+  EXPECT_EQ(describe(r.config.rule_sets[0]), builtin_set(builtin_count() - 1, "replaced by yours: VaultSealed"));
 }
 
 TEST_F(RulesFiles, BuiltinEntryKeepsTheDefaultsNextToOwnRules) {

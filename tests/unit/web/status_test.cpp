@@ -121,6 +121,30 @@ TEST(StatusHtml, ShowsStateAlertsAuditAndReceiversWithoutScript) {
   EXPECT_THAT(h, HasSubstr("name=\"viewport\""));
 }
 
+// Issue 14.8: each behavioural detector's learnt state, in the JSON and on the page.
+TEST(StatusBehaviour, EachDetectorsStateInJsonAndPage) {
+  auto s = sample();
+  s.behaviour = {{"VaultIdentityNewNetwork", 1234, 5, false},
+                 {"Mine<script>", 0, 0, true}};
+  const auto now = *parse_rfc3339("2026-11-28T12:00:00Z");
+  auto j = nlohmann::json::parse(render_status_json(s, now))["data"]["behaviour"]["detectors"];
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0], nlohmann::json::parse(
+                      R"({"rule":"VaultIdentityNewNetwork","values":1234,"evicted":5,"learning":false})"));
+  EXPECT_EQ(j[1]["learning"], true);
+  const auto h = render_status_html(s, now);
+  EXPECT_THAT(h, HasSubstr("<h2>Behaviour</h2>"));
+  EXPECT_THAT(h, HasSubstr("<td class=\"name\">VaultIdentityNewNetwork</td><td><span class=\"badge ok\">"
+                           "detecting</span></td><td>1234</td><td>5</td>"));
+  EXPECT_THAT(h, HasSubstr("Mine&lt;script&gt;</td><td><span class=\"badge info\">learning"));
+  EXPECT_THAT(h, Not(HasSubstr("Mine<script>")));
+  // None in force: an empty list, and the page says why the section is empty.
+  s.behaviour.clear();
+  EXPECT_EQ(nlohmann::json::parse(render_status_json(s, now))["data"]["behaviour"]["detectors"],
+            nlohmann::json::array());
+  EXPECT_THAT(render_status_html(s, now), HasSubstr("No behavioural rules"));
+}
+
 TEST(StatusHtml, EmptyStatesAreExplained) {
   StatusSnapshot s;
   auto h = render_status_html(s, std::chrono::system_clock::now());
