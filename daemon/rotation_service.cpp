@@ -237,6 +237,7 @@ void RotationService::reload(RotationServiceOptions next) {
   dirty_ = true;
   if (running_) {
     schedule_save();
+    last_maintenance_ = {};  // the next change under the new options
     flush();
   }
 }
@@ -266,9 +267,15 @@ void RotationService::changed() {
 void RotationService::flush() {
   last_push_ = net::steady_timer::clock_type::now();
   const auto now = opts_.clock();
-  tracker_.expire(now);  // aged-out consumers go (they are no consumers any more)
+  // Expiring and finding the next time-driven change are two more passes over every pair: done
+  // at most every maintenance_interval while entries flow (the rules need neither: the
+  // observation leaves aged-out consumers out, and the evaluator wakes at each deadline itself).
+  if (last_push_ >= last_maintenance_ + opts_.maintenance_interval) {
+    last_maintenance_ = last_push_;
+    tracker_.expire(now);  // aged-out consumers go (they are no consumers any more)
+    schedule_wake(now);
+  }
   if (sink_) sink_(observation(now));
-  schedule_wake(now);
 }
 
 void RotationService::schedule_wake(SysTime now) {
@@ -279,6 +286,7 @@ void RotationService::schedule_wake(SysTime now) {
                       std::chrono::milliseconds(1));
   wake_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || !running_) return;
+    last_maintenance_ = {};  // expire and reschedule now
     flush();
   });
 }

@@ -50,10 +50,14 @@ struct RotationServiceOptions {
   /// a backlog full of stale consumers' reads must not rebuild it per 256 KiB chunk. Far below
   /// any sensible rotation.deadline, so alerts still fire at their deadline.
   Duration min_push_interval = std::chrono::milliseconds(100);
+  /// Aged-out consumers are dropped and the next time-driven change looked up (two passes over
+  /// every pair) at most this often while entries flow, and at that next change.
+  Duration maintenance_interval = std::chrono::seconds(5);
   std::function<SysTime()> clock = [] { return std::chrono::system_clock::now(); };
   bool operator==(const RotationServiceOptions& o) const {
     return tracker == o.tracker && state_file == o.state_file && save_delay == o.save_delay &&
-           path_label_limit == o.path_label_limit && min_push_interval == o.min_push_interval;
+           path_label_limit == o.path_label_limit && min_push_interval == o.min_push_interval &&
+           maintenance_interval == o.maintenance_interval;
   }
 };
 
@@ -118,6 +122,7 @@ class RotationService {
   net::steady_timer save_timer_;
   net::steady_timer push_timer_;
   net::steady_timer::time_point last_push_{};
+  net::steady_timer::time_point last_maintenance_{};
   bool push_armed_ = false;
   bool save_armed_ = false;
   bool dirty_ = false;

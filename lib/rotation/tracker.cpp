@@ -256,8 +256,16 @@ std::vector<SecretStatus> Tracker::list(SysTime now_tp, Listing which) const {
   const std::int64_t now = to_ns(now_tp);
   const std::int64_t window_start = now - dur_ns(opts_.consumer_window);
   std::vector<SecretStatus> out;
-  out.reserve(secrets_.size());
+  if (which != Listing::behind) out.reserve(secrets_.size());
+  auto behind = [&](const Secret& s, const Consumer& c) {
+    return c.last_version < s.version && c.behind_since_ns != 0 && c.last_read_ns > window_start;
+  };
   for (const auto& [key, s] : secrets_) {
+    // behind(): the rules' input, rebuilt while entries flow; most secrets have nobody behind, and
+    // building their SecretStatus (strings) would dominate.
+    if (which == Listing::behind &&
+        std::none_of(s.consumers.begin(), s.consumers.end(), [&](const auto& kv) { return behind(s, kv.second); }))
+      continue;
     SecretStatus ss;
     ss.path = key;
     ss.glob = s.glob;
@@ -269,8 +277,7 @@ std::vector<SecretStatus> Tracker::list(SysTime now_tp, Listing which) const {
       if (c.last_read_ns <= window_start) continue;  // aged out
       const State st = state_of(c, s, now);
       (st == State::current ? ss.current : st == State::pending ? ss.pending : ss.stale)++;
-      if (which == Listing::all ||
-          (which == Listing::behind && c.last_version < s.version && c.behind_since_ns != 0))
+      if (which == Listing::all || (which == Listing::behind && behind(s, c)))
         ss.consumers.push_back(consumer_status(id, c, s, now));
     }
     auto rank = [](State st) { return st == State::stale ? 0 : st == State::pending ? 1 : 2; };

@@ -160,9 +160,9 @@ class Tracker {
 
   /// Every secret with its consumers' states at `now` (aged-out consumers left out).
   std::vector<SecretStatus> status(SysTime now) const;
-  /// Like status(), but each secret's `consumers` holds only those behind the current version
-  /// with a deadline (stale, or pending with a deadline); the counts cover every consumer.
-  /// Cheaper than status() when most consumers are current (what the alert rule needs).
+  /// Like status(), but only secrets with a consumer behind the current version with a deadline
+  /// (stale, or pending with one), and in `consumers` only those; the counts cover every
+  /// consumer. Cheaper than status() when most consumers are current (what the alert rule needs).
   std::vector<SecretStatus> behind(SysTime now) const;
   /// Like status() without any consumer list: the counts only (metrics).
   std::vector<SecretStatus> counts(SysTime now) const;
