@@ -73,20 +73,19 @@ int main(int argc, char** argv) {
     std::fputs(usage_error(parsed.error).c_str(), stderr);
     return exit_usage;
   }
-  if (parsed.mode == ParsedArgs::Mode::subcommand && parsed.subcommand[0] == "audit") {
-    try {
-      return run_audit_command({parsed.subcommand.begin() + 1, parsed.subcommand.end()});
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "vaultwatch: fatal: %s\n", e.what());
-      return exit_failure;
-    }
-  }
-  if (parsed.mode == ParsedArgs::Mode::subcommand && parsed.subcommand[0] == "baseline") {
-    try {
-      return run_baseline_command({parsed.subcommand.begin() + 1, parsed.subcommand.end()});
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "vaultwatch: fatal: %s\n", e.what());
-      return exit_failure;
+  if (parsed.mode == ParsedArgs::Mode::subcommand) {
+    // Each subcommand gets the arguments after its name.
+    using Run = int (*)(const std::vector<std::string>&);
+    const Run run = parsed.subcommand[0] == "audit"      ? run_audit_command
+                    : parsed.subcommand[0] == "baseline" ? run_baseline_command
+                                                         : nullptr;
+    if (run) {
+      try {
+        return run({parsed.subcommand.begin() + 1, parsed.subcommand.end()});
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "vaultwatch: fatal: %s\n", e.what());
+        return exit_failure;
+      }
     }
   }
   if (parsed.mode == ParsedArgs::Mode::subcommand) {

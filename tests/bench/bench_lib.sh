@@ -4,6 +4,7 @@
 #   bench_start_daemon CONFIG [CMD_PREFIX...]
 #                                      starts the daemon (sets DAEMON_PID, killed on exit) and
 #                                      waits for its "listening" line (sets PORT)
+#   bench_gz LOG                       prints the path of a cached `gzip -6` copy of LOG
 #   bench_run NAME REPS CMD...         a "| command | MB/s | MB per CPU-s | wall | CPU |" row
 
 bench_init() {
@@ -70,4 +71,13 @@ bench_run() {
   done
   awk -v n="$name" -v b="$BYTES" -v w="$best_wall" -v c="$best_cpu" 'BEGIN {
     printf "| %s | %.0f | %.0f | %.2f | %.2f |\n", n, (w > 0 ? b / 1e6 / w : 0), (c > 0 ? b / 1e6 / c : 0), w, c }'
+}
+
+bench_gz() {
+  local gz="$CACHE/$(basename "$1").gz"
+  if [[ ! -s $gz || $gz -ot $1 ]]; then
+    echo "compressing $gz..." >&2
+    gzip -6 -c "$1" > "$gz.tmp" && mv "$gz.tmp" "$gz"
+  fi
+  echo "$gz"
 }

@@ -211,6 +211,17 @@ std::string root_entry(vw::SysTime t, const std::string& path, const std::string
          path + R"(","remote_address":")" + remote + R"(","namespace":{"id":"root"}}})" "\n";
 }
 
+// Ten to eight days before `now`, one read a day by each of two identities, each from its own
+// network: history long enough for the behavioural rules' 7-day learning.
+std::string history(vw::SysTime now) {
+  std::string archive;
+  for (int d = 10; d >= 8; --d) {
+    archive += root_entry(now - d * 24h, "secret/data/app/db", "default", "10.1.2.3", "app");
+    archive += root_entry(now - d * 24h, "secret/data/other/db", "default", "10.9.0.4", "other");
+  }
+  return archive;
+}
+
 std::string audit_config(const std::string& address, const std::filesystem::path& dir, const std::string& start_at) {
   return "vault:\n  address: " + address +
          "\n  health_interval: 100ms\n  leader_interval: 100ms\n  timeout: 500ms\n"
@@ -306,12 +317,7 @@ TEST_F(DaemonRules, HumanTokenOutsideWorkingHoursFiresTheOffHoursRule) {
 // on a live entry from a new network and not on a known one, and a restart keeps what it learnt.
 TEST_F(DaemonRules, NewNetworkLearntFromHistoryAlertsLiveAndSurvivesARestart) {
   const auto now = std::chrono::system_clock::now();
-  std::string archive;
-  for (int d = 10; d >= 8; --d) {
-    archive += root_entry(now - d * 24h, "secret/data/app/db", "default", "10.1.2.3", "app");
-    archive += root_entry(now - d * 24h, "secret/data/other/db", "default", "10.9.0.4", "other");
-  }
-  write_file(dir_ / "audit.log", archive);
+  write_file(dir_ / "audit.log", history(now));
   auto append = [&](const std::string& line) {
     std::ofstream out(dir_ / "audit.log", std::ios::binary | std::ios::app);
     out << line;
@@ -428,12 +434,7 @@ TEST(DaemonRulesCli, CheckConfigReportsRuleProblemsWithFileLineAndPath) {
 // and the command refuses to write while the daemon runs.
 TEST_F(DaemonRules, BaselineBuildLearnsAnArchiveTheDaemonThenKnows) {
   const auto now = std::chrono::system_clock::now();
-  std::string archive;
-  for (int d = 10; d >= 8; --d) {
-    archive += root_entry(now - d * 24h, "secret/data/app/db", "default", "10.1.2.3", "app");
-    archive += root_entry(now - d * 24h, "secret/data/other/db", "default", "10.9.0.4", "other");
-  }
-  write_file(dir_ / "archive.log", archive);
+  write_file(dir_ / "archive.log", history(now));
   write_file(dir_ / "audit.log", "");
   const std::string config = audit_config(vault_.address(), dir_.path(), "beginning");
   write_file(dir_ / "vaultwatch.yaml", config);

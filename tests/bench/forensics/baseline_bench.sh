@@ -20,11 +20,7 @@ bench_init "$BUILD" vw-baseline
 
 LOG=${VW_BENCH_LOG:-}
 [[ -n $LOG ]] || LOG=$(bench_log "$SIZE_MB")
-GZ="$CACHE/$(basename "$LOG").gz"
-if [[ ! -s $GZ || $GZ -ot $LOG ]]; then
-  echo "compressing $GZ..." >&2
-  gzip -6 -c "$LOG" > "$GZ.tmp" && mv "$GZ.tmp" "$GZ"
-fi
+GZ=$(bench_gz "$LOG")
 BYTES=$(stat -c %s "$LOG")
 cat "$LOG" "$GZ" > /dev/null
 

@@ -36,11 +36,7 @@ SELECT="secret/data/cwiq/shared/billing/"
 
 LOG=${VW_BENCH_LOG:-}
 [[ -n $LOG ]] || LOG=$(bench_log "$SIZE_MB")
-GZ="$CACHE/$(basename "$LOG").gz"
-if [[ ! -s $GZ || $GZ -ot $LOG ]]; then
-  echo "compressing $GZ..." >&2
-  gzip -6 -c "$LOG" > "$GZ.tmp" && mv "$GZ.tmp" "$GZ"
-fi
+GZ=$(bench_gz "$LOG")
 BYTES=$(stat -c %s "$LOG")
 cat "$LOG" > /dev/null
 cat "$GZ" > /dev/null

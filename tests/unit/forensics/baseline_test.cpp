@@ -3,8 +3,8 @@
 #include "forensics/baseline.hpp"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
+#include "gzip_bytes.hpp"
 #include "support/test_support.hpp"
 
 namespace vw::forensics {
@@ -20,19 +20,6 @@ std::string entry(const char* time, const std::string& display_name, const std::
          R"("path":")" + path + R"(","remote_address":"10.1.2.3","namespace":{"id":"root"}}})" "\n";
 }
 
-std::string gz(std::string_view data) {
-  std::string out(compressBound(static_cast<uLong>(data.size())) + 64, '\0');
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
 
 // A plain audit rule stands in for the learning kinds: its alert's activeAt shows at which
 // time the engine saw each entry.
@@ -58,7 +45,7 @@ TEST(BaselineReplay, FeedsEveryEntryAtItsOwnTimeFromPlainAndGzipInputsInOrder) {
   vw::test::TempDir dir;
   // Oldest first: a rotated gzip, then the live file (with a bad line and an ignored identity).
   vw::test::write_file(dir / "audit.log.1.gz",
-                       gz(entry("2026-01-01T10:00:00Z", "app", "secret/data/a") +
+                       test_gz::gzip(entry("2026-01-01T10:00:00Z", "app", "secret/data/a") +
                           entry("2026-01-01T11:00:00Z", "app", "secret/data/b")));
   vw::test::write_file(dir / "audit.log", entry("2026-02-01T09:00:00Z", "app", "secret/data/c") +
                                               "not json\n" +

@@ -7,24 +7,13 @@
 
 #include "audit/decoder.hpp"
 #include "forensics/scanner.hpp"
+#include "gzip_bytes.hpp"
 #include "support/test_support.hpp"
 
 namespace vw::forensics {
 namespace {
 
-std::string gz(std::string_view data) {
-  z_stream zs{};
-  EXPECT_EQ(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&zs, data.size()) + 64, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&zs, Z_FINISH), Z_STREAM_END);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  return out;
-}
+using test_gz::gzip;
 
 std::string numbered_lines(int n) {
   std::string s;
@@ -74,7 +63,7 @@ TEST(Input, PlainAndGzipDetectedByContentNotName) {
   test::TempDir dir;
   const auto data = numbered_lines(2000);
   test::write_file(dir / "plain.gz", data);       // a .gz name on a plain file
-  test::write_file(dir / "rotated.1", gz(data));  // gzip without the name
+  test::write_file(dir / "rotated.1", gzip(data));  // gzip without the name
   auto p = read_all(dir / "plain.gz");
   EXPECT_FALSE(p.gzip);
   EXPECT_EQ(p.data, data);
@@ -87,7 +76,7 @@ TEST(Input, PlainAndGzipDetectedByContentNotName) {
 TEST(Input, ConcatenatedMembersReadLikeZcat) {
   test::TempDir dir;
   const auto a = numbered_lines(500), b = numbered_lines(700), c = std::string("last\n");
-  test::write_file(dir / "multi", gz(a) + gz(b) + gz(c));
+  test::write_file(dir / "multi", gzip(a) + gzip(b) + gzip(c));
   for (std::size_t chunk : {1u, 5u, 4096u, 1u << 20}) {
     auto r = read_all(dir / "multi", chunk);
     EXPECT_EQ(r.data, a + b + c) << chunk;
@@ -98,7 +87,7 @@ TEST(Input, ConcatenatedMembersReadLikeZcat) {
 TEST(Input, DamageIsReportedAndDataBeforeItDelivered) {
   test::TempDir dir;
   const auto data = numbered_lines(5000);
-  const auto z = gz(data);
+  const auto z = gzip(data);
   test::write_file(dir / "cut", z.substr(0, z.size() / 2));
   auto cut = read_all(dir / "cut", 4096);
   EXPECT_EQ(cut.damage, "truncated gzip data");
@@ -143,7 +132,7 @@ TEST(LineScanner, SplitsAcrossEveryBufferBoundary) {
   for (std::size_t p = 0, e; (e = data.find('\n', p)) != std::string::npos; p = e + 1)
     want.push_back(data.substr(p, e - p));
   test::write_file(dir / "plain", data);
-  test::write_file(dir / "gz", gz(data));
+  test::write_file(dir / "gz", gzip(data));
   for (std::size_t buf : {16u, 61u, 64u, 1000u, 4u << 20}) {
     for (const char* f : {"plain", "gz"}) {
       auto s = scan(dir / f, {.buffer_bytes = buf, .max_line_bytes = 4096});
