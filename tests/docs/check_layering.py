@@ -28,7 +28,7 @@ ALLOWED = {
     "telemetry": {"core", "metrics"},
     "web": {"core", "http", "net"},
     "notify": {"core", "http", "net"},
-    "forensics": {"core", "audit", "rotation"},
+    "forensics": {"core", "audit", "rotation", "rules"},  # rules: baseline build replays into the engine
 }
 # Files of a folder that form a second target with more dependencies.
 EXTRA = {
