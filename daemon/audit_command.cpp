@@ -80,48 +80,27 @@ AuditCommand parse_audit_args(const std::vector<std::string>& args) {
   auto& f = c.filter;
   o.mode = args[0] == "search" ? Mode::search : Mode::stats;
 
-  struct ValueFlag {
-    const char* name;
-    std::vector<std::string>* many;
-    std::string* one;
-  };
-  std::string format, type, top, since, until;
-  const ValueFlag value_flags[] = {
-      {"--path", &f.paths, nullptr},         {"--operation", &f.operations, nullptr},
-      {"--identity", &f.identities, nullptr}, {"--policy", &f.policies, nullptr},
-      {"--remote", &f.remotes, nullptr},     {"--since", nullptr, &f.since},
-      {"--until", nullptr, &f.until},        {"--type", nullptr, &type},
-      {"--format", nullptr, &format},        {"--prefix", nullptr, &o.prefix},
-      {"--top", nullptr, &top},
-  };
-  bool only_files = false;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (only_files || a == "-" || !a.starts_with("-")) {
-      c.inputs.push_back(a);
-      continue;
-    }
-    if (a == "--") { only_files = true; continue; }
-    if (a == "--help" || a == "-h") { c.help = true; continue; }
-    if (a == "--errors") { f.errors_only = true; continue; }
-    if (a == "--show-hmac") { o.format.show_hmac = true; continue; }
-    if (a == "--quiet" || a == "-q") { o.quiet = true; continue; }
-    if (a == "--no-progress") { o.progress = false; continue; }
-    bool matched = false;
-    for (const auto& vf : value_flags) {
-      auto value = flag_value(args, i, vf.name, c.error);
-      if (!c.error.empty()) return c;
-      if (!value) continue;
-      matched = true;
-      if (vf.many) vf.many->push_back(*value);
-      else *vf.one = *value;
-      break;
-    }
-    if (!matched) {
-      c.error = "unknown flag " + a;
-      return c;
-    }
-  }
+  std::string format, type, top;
+  bool no_progress = false;
+  c.error = parse_subcommand_args(args, 1,
+                                  {{{"--errors"}, &f.errors_only},
+                                   {{"--show-hmac"}, &o.format.show_hmac},
+                                   {{"--quiet", "-q"}, &o.quiet},
+                                   {{"--no-progress"}, &no_progress},
+                                   {{"--path"}, nullptr, nullptr, &f.paths},
+                                   {{"--operation"}, nullptr, nullptr, &f.operations},
+                                   {{"--identity"}, nullptr, nullptr, &f.identities},
+                                   {{"--policy"}, nullptr, nullptr, &f.policies},
+                                   {{"--remote"}, nullptr, nullptr, &f.remotes},
+                                   {{"--since"}, nullptr, &f.since},
+                                   {{"--until"}, nullptr, &f.until},
+                                   {{"--type"}, nullptr, &type},
+                                   {{"--format"}, nullptr, &format},
+                                   {{"--prefix"}, nullptr, &o.prefix},
+                                   {{"--top"}, nullptr, &top}},
+                                  c.inputs, c.help);
+  if (!c.error.empty()) return c;
+  if (no_progress) o.progress = false;
   if (c.help) return c;
   if (type == "request") f.type = AuditEvent::Type::request;
   else if (type == "response") f.type = AuditEvent::Type::response;

@@ -45,23 +45,15 @@ BaselineCommand parse_baseline_args(const std::vector<std::string>& args) {
                            : "baseline: unknown command \"" + args[0] + "\" (build)";
     return c;
   }
-  bool only_files = false;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (only_files || a == "-" || !a.starts_with("-")) {
-      c.inputs.push_back(a);
-      continue;
-    }
-    if (a == "--") { only_files = true; continue; }
-    if (a == "--help" || a == "-h") { c.help = true; continue; }
-    if (a == "--quiet" || a == "-q") { c.quiet = true; continue; }
-    if (auto v = flag_value(args, i, "--config.file", c.error)) { c.config_file = *v; continue; }
-    if (!c.error.empty()) return c;
-    if (auto v = flag_value(args, i, "--state-dir", c.error)) { c.state_dir = *v; continue; }
-    if (!c.error.empty()) return c;
-    c.error = "unknown flag " + a;
-    return c;
-  }
+  std::string config_file, state_dir;
+  c.error = parse_subcommand_args(args, 1,
+                                  {{{"--quiet", "-q"}, &c.quiet},
+                                   {{"--config.file"}, nullptr, &config_file},
+                                   {{"--state-dir"}, nullptr, &state_dir}},
+                                  c.inputs, c.help);
+  if (!c.error.empty()) return c;
+  if (!config_file.empty()) c.config_file = config_file;
+  if (!state_dir.empty()) c.state_dir = state_dir;
   if (!c.help && c.inputs.empty()) c.error = "no input files (use - for stdin)";
   return c;
 }

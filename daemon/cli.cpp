@@ -1,5 +1,7 @@
 #include "daemon/cli.hpp"
 
+#include <algorithm>
+
 #include "config/load.hpp"
 #include "core/version.hpp"
 
@@ -96,6 +98,45 @@ std::optional<std::string> flag_value(const std::vector<std::string>& args, std:
     return std::nullopt;
   }
   return value;
+}
+
+std::string parse_subcommand_args(const std::vector<std::string>& args, std::size_t first,
+                                  const std::vector<SubcommandFlag>& flags, std::vector<std::string>& inputs,
+                                  bool& help) {
+  bool only_files = false;
+  for (std::size_t i = first; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (only_files || a == "-" || !a.starts_with("-")) {
+      inputs.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      only_files = true;
+      continue;
+    }
+    if (a == "--help" || a == "-h") {
+      help = true;
+      continue;
+    }
+    bool matched = false;
+    for (const auto& f : flags) {
+      if (!f.one && !f.many) {
+        if (std::find(f.names.begin(), f.names.end(), a) == f.names.end()) continue;
+        *f.on = true;
+      } else {
+        std::string error;
+        auto value = flag_value(args, i, f.names.front(), error);
+        if (!error.empty()) return error;
+        if (!value) continue;
+        if (f.many) f.many->push_back(std::move(*value));
+        else *f.one = std::move(*value);
+      }
+      matched = true;
+      break;
+    }
+    if (!matched) return "unknown flag " + a;
+  }
+  return {};
 }
 
 ParsedArgs parse_args(const std::vector<std::string>& args) {

@@ -52,6 +52,23 @@ std::string version_info();
 std::optional<std::string> flag_value(const std::vector<std::string>& args, std::size_t& i,
                                       const std::string& name, std::string& error);
 
+/// A flag of a subcommand: a switch (sets `on`) when it has neither `one` nor `many`, else a flag
+/// with a value (flag_value's spellings) stored in `one` or appended to `many`.
+struct SubcommandFlag {
+  std::vector<std::string> names;  // {"--quiet", "-q"}; a flag with a value has one name
+  bool* on = nullptr;
+  std::string* one = nullptr;
+  std::vector<std::string>* many = nullptr;
+};
+
+/// The argument loop every subcommand shares (audit search/stats, audit rotation, baseline
+/// build): from args[first] on, "-", anything not starting with '-' and everything after "--"
+/// are input files; --help/-h sets `help`; every other argument must be one of `flags`.
+/// Returns the first problem ("unknown flag --x", a missing value), or "" when there is none.
+std::string parse_subcommand_args(const std::vector<std::string>& args, std::size_t first,
+                                  const std::vector<SubcommandFlag>& flags, std::vector<std::string>& inputs,
+                                  bool& help);
+
 inline constexpr const char* default_config_path = "/etc/vaultwatch/vaultwatch.yaml";
 
 /// Exit codes (SPEC §1; 78 is EX_CONFIG from sysexits.h).

@@ -44,45 +44,24 @@ RotationCommand parse_rotation_args(const std::vector<std::string>& args) {
   RotationCommand c;
   auto& o = c.options;
   std::string format, deadline, window, key, max_tracked;
-  bool only_files = false;
-  for (std::size_t i = 1; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (only_files || a == "-" || !a.starts_with("-")) {
-      c.inputs.push_back(a);
-      continue;
-    }
-    if (a == "--") { only_files = true; continue; }
-    if (a == "--help" || a == "-h") { c.help = true; continue; }
-    if (a == "--quiet" || a == "-q") { o.quiet = true; continue; }
-    struct Flag {
-      const char* name;
-      std::string* one;
-    };
-    std::string path;
-    const Flag flags[] = {{"--path", &path},          {"--deadline", &deadline},
-                          {"--consumer-window", &window}, {"--consumer-key", &key},
-                          {"--max-tracked", &max_tracked}, {"--format", &format},
-                          {"--prefix", &o.prefix}};
-    bool matched = false;
-    for (const auto& f : flags) {
-      auto value = flag_value(args, i, f.name, c.error);
-      if (!c.error.empty()) return c;
-      if (!value) continue;
-      matched = true;
-      *f.one = *value;
-      break;
-    }
-    if (!matched) {
-      c.error = "unknown flag " + a;
+  std::vector<std::string> paths;
+  c.error = parse_subcommand_args(args, 1,
+                                  {{{"--quiet", "-q"}, &o.quiet},
+                                   {{"--path"}, nullptr, nullptr, &paths},
+                                   {{"--deadline"}, nullptr, &deadline},
+                                   {{"--consumer-window"}, nullptr, &window},
+                                   {{"--consumer-key"}, nullptr, &key},
+                                   {{"--max-tracked"}, nullptr, &max_tracked},
+                                   {{"--format"}, nullptr, &format},
+                                   {{"--prefix"}, nullptr, &o.prefix}},
+                                  c.inputs, c.help);
+  if (!c.error.empty()) return c;
+  for (const auto& path : paths) {
+    if (auto g = Glob::compile(path); !g) {
+      c.error = "--path: " + g.error().message;
       return c;
     }
-    if (!path.empty()) {
-      if (auto g = Glob::compile(path); !g) {
-        c.error = "--path: " + g.error().message;
-        return c;
-      }
-      o.paths.push_back(path);
-    }
+    o.paths.push_back(path);
   }
   if (c.help) return c;
   auto dur = [&](const std::string& text, const char* flag, Duration& out) {
