@@ -28,7 +28,7 @@ struct KeyRate {
   std::uint32_t first_bucket = 0;
 };
 
-constexpr std::uint8_t kind_tag = 2;
+constexpr std::uint8_t baseline_rate_tag = 2;
 
 class BaselineRateEvaluator final : public BehaviourEvaluator {
  public:
@@ -39,38 +39,16 @@ class BaselineRateEvaluator final : public BehaviourEvaluator {
             1, std::chrono::duration_cast<std::chrono::seconds>(c.bucket).count()))),
         alpha_(2.0 / (std::max(1.0, std::chrono::duration<double>(c.common.learn).count() / bucket_) + 1.0)) {}
 
-  void on_audit_event(const AuditEntry& entry, AlertTable& t, SysTime now, Transitions& out) override {
-    count(entry, &t, now, &out);
-  }
-  void on_audit_history(const AuditEntry& entry, SysTime now) override { count(entry, nullptr, now, nullptr); }
-
-  bool save_learnt(std::string& out) const override {
-    const auto start = out.size();
-    learnt::begin_blob(out, kind_tag, fingerprint());
-    learnt::Writer w(out);
-    save_common(w);
-    keys_.save(w);
-    learnt::end_blob(out, start);
-    return true;
-  }
-
-  bool restore_learnt(std::string_view blob, SysTime) override {
-    auto body = learnt::open_blob(blob, kind_tag, fingerprint());
-    if (!body) return false;
-    learnt::Reader r(*body);
-    if (!load_common(r) || !keys_.load(r) || r.left() != 0) {
-      keys_.clear();
-      return false;
-    }
-    bound();
-    ++updates_;
-    return true;
-  }
-
   std::optional<LearntStats> learnt_stats(SysTime now) const override { return stats(keys_.size(), now); }
 
  private:
-  std::uint64_t fingerprint() const { return settings_fingerprint("baseline_rate:" + std::to_string(bucket_)); }
+  std::uint8_t kind_tag() const override { return baseline_rate_tag; }
+  void save_tables(learnt::Writer& w) const override { keys_.save(w); }
+  bool load_tables(learnt::Reader& r) override { return keys_.load(r); }
+  void clear_tables() override { keys_.clear(); }
+  std::uint64_t fingerprint() const override {
+    return settings_fingerprint("baseline_rate:" + std::to_string(bucket_));
+  }
 
   /// The baseline of `k` for its current bucket: the bias-corrected mean of its past buckets.
   double baseline(const KeyRate& k) const {
@@ -79,7 +57,7 @@ class BaselineRateEvaluator final : public BehaviourEvaluator {
     return k.ewma / (1.0 - std::pow(1.0 - alpha_, n));
   }
 
-  void count(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) {
+  void observe(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) override {
     const AuditEvent& e = entry.event;
     if (!eligible(e) || !matches(e) || !read_key(entry)) return;
     const Secs at = learnt::secs(entry.at);
@@ -116,7 +94,7 @@ class BaselineRateEvaluator final : public BehaviourEvaluator {
     raise(entry, snap.count, extra, *t, now, *out);
   }
 
-  void bound() {
+  void bound() override {
     const std::size_t max = c_.max_values;
     if (keys_.size() > max) {
       evicted_ += keys_.evict_oldest(max - max / 16);

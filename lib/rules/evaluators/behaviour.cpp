@@ -6,6 +6,29 @@ BehaviourEvaluator::BehaviourEvaluator(const BehaviourCommon& c, Rule r) : Evalu
   key_.reserve(128);
 }
 
+bool BehaviourEvaluator::save_learnt(std::string& out) const {
+  const auto start = out.size();
+  learnt::begin_blob(out, kind_tag(), fingerprint());
+  learnt::Writer w(out);
+  save_common(w);
+  save_tables(w);
+  learnt::end_blob(out, start);
+  return true;
+}
+
+bool BehaviourEvaluator::restore_learnt(std::string_view blob, SysTime) {
+  auto body = learnt::open_blob(blob, kind_tag(), fingerprint());
+  if (!body) return false;
+  learnt::Reader r(*body);
+  if (!load_common(r) || !load_tables(r) || r.left() != 0) {
+    clear_tables();
+    return false;
+  }
+  bound();
+  ++updates_;
+  return true;
+}
+
 void BehaviourEvaluator::on_token(const Inputs& in, AlertTable&, SysTime, Transitions&) {
   if (!in.token) return;
   own_entity_ = in.token->first.entity_id;

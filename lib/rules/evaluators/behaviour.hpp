@@ -20,8 +20,27 @@ class BehaviourEvaluator : public Evaluator {
   BehaviourEvaluator(const BehaviourCommon& c, Rule r);
 
   void on_token(const Inputs& in, AlertTable&, SysTime, Transitions&) override;
+  void on_audit_event(const AuditEntry& entry, AlertTable& t, SysTime now, Transitions& out) final {
+    observe(entry, &t, now, &out);
+  }
+  void on_audit_history(const AuditEntry& entry, SysTime now) final { observe(entry, nullptr, now, nullptr); }
+
+  // The blob: the kind's header (tag, fingerprint), the rule-wide times, the kind's tables.
+  bool save_learnt(std::string& out) const final;
+  bool restore_learnt(std::string_view blob, SysTime) final;
 
  protected:
+  /// One entry, live (`t` and `out` set: it may alert) or history (null: it only learns).
+  virtual void observe(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) = 0;
+  /// The kind's part of the blob: its tag, the settings that make learnt state incompatible, and
+  /// its tables (write, read, drop after a bad read, re-apply max_values after a good one).
+  virtual std::uint8_t kind_tag() const = 0;
+  virtual std::uint64_t fingerprint() const = 0;
+  virtual void save_tables(learnt::Writer& w) const = 0;
+  virtual bool load_tables(learnt::Reader& r) = 0;
+  virtual void clear_tables() = 0;
+  virtual void bound() = 0;
+
   using Secs = learnt::Secs;
 
   /// False for entries no behavioural rule learns from: the UI's own navigation reads

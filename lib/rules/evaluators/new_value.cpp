@@ -20,7 +20,7 @@ struct ValueEntry {
   learnt::Secs last = 0;
 };
 
-constexpr std::uint8_t kind_tag = 1;
+constexpr std::uint8_t new_value_tag = 1;
 
 class NewValueEvaluator final : public BehaviourEvaluator {
  public:
@@ -28,46 +28,26 @@ class NewValueEvaluator final : public BehaviourEvaluator {
     value_.reserve(128);
   }
 
-  void on_audit_event(const AuditEntry& entry, AlertTable& t, SysTime now, Transitions& out) override {
-    learn(entry, &t, now, &out);
-  }
-  void on_audit_history(const AuditEntry& entry, SysTime now) override { learn(entry, nullptr, now, nullptr); }
-
-  bool save_learnt(std::string& out) const override {
-    const auto start = out.size();
-    learnt::begin_blob(out, kind_tag, fingerprint());
-    learnt::Writer w(out);
-    save_common(w);
-    keys_.save(w);
-    values_.save(w);
-    learnt::end_blob(out, start);
-    return true;
-  }
-
-  bool restore_learnt(std::string_view blob, SysTime) override {
-    auto body = learnt::open_blob(blob, kind_tag, fingerprint());
-    if (!body) return false;
-    learnt::Reader r(*body);
-    if (!load_common(r) || !keys_.load(r) || !values_.load(r) || r.left() != 0) {
-      keys_.clear();
-      values_.clear();
-      return false;
-    }
-    bound();
-    ++updates_;
-    return true;
-  }
-
   std::optional<LearntStats> learnt_stats(SysTime now) const override { return stats(values_.size(), now); }
 
  private:
-  std::uint64_t fingerprint() const {
+  std::uint8_t kind_tag() const override { return new_value_tag; }
+  void save_tables(learnt::Writer& w) const override {
+    keys_.save(w);
+    values_.save(w);
+  }
+  bool load_tables(learnt::Reader& r) override { return keys_.load(r) && values_.load(r); }
+  void clear_tables() override {
+    keys_.clear();
+    values_.clear();
+  }
+  std::uint64_t fingerprint() const override {
     std::string s = "new_value:";
     for (const auto& f : value_fields_) s += to_string(f) + ",";
     return settings_fingerprint(s);
   }
 
-  void learn(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) {
+  void observe(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) override {
     const AuditEvent& e = entry.event;
     // A request and its response are one sighting: the key's clock counts the rule's types.
     const auto& types = c_.match.types;
@@ -137,7 +117,7 @@ class NewValueEvaluator final : public BehaviourEvaluator {
 
   /// max_values: the least recently seen go first, 1/16 at a time (a full sort per new value
   /// would be O(n) each; this is O(1) amortised).
-  void bound() {
+  void bound() override {
     const std::size_t max = c_.max_values;
     const std::size_t target = max - max / 16;
     if (values_.size() > max) {
