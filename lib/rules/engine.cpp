@@ -5,7 +5,7 @@ namespace vw::rules {
 namespace {
 
 std::uint64_t next_entry_seq() {
-  static std::uint64_t seq = 0;  // io thread only, like every engine
+  thread_local std::uint64_t seq = 0;  // per thread, like the key memo that compares it
   return ++seq;
 }
 

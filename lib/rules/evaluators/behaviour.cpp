@@ -54,7 +54,9 @@ struct KeyMemo {
   std::uint64_t hash = 0;
 };
 KeyMemo& key_memo() {
-  static KeyMemo m;  // io thread only, like the engines
+  // Per thread: an engine lives on one thread (the io thread; a test or `baseline build` may use
+  // its own), and a memo shared across threads would race.
+  thread_local KeyMemo m;
   return m;
 }
 }  // namespace
