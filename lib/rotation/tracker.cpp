@@ -124,10 +124,18 @@ Observed Tracker::observe_entry(const audit::AuditEntryView& e) {
       // node's log, or before the log began): it is the current one from now on.
       if (v > s->version && apply_write(key_, *s, v, t, {}, false)) out.behind_touched = true;
       s->last_seen_ns = std::max(s->last_seen_ns, t);
-      auto it = s->consumers.find(id);
-      const bool inserted = it == s->consumers.end();
-      if (inserted) it = s->consumers.emplace(std::string(id), Consumer{}).first;
-      Consumer& c = it->second;
+      const std::uint64_t ph = pair_hash(s, id);
+      bool inserted = false;
+      Consumer* found = nullptr;
+      if (auto it = index_.find(ph); it != index_.end() && it->second.secret == s) {
+        found = it->second.consumer;
+      } else {
+        auto [mit, fresh] = s->consumers.try_emplace(std::string(id));
+        inserted = fresh;
+        found = &mit->second;
+        index_[ph] = {s, found};
+      }
+      Consumer& c = *found;
       const bool was_behind = c.behind_since_ns != 0;
       c.last_read_ns = std::max(c.last_read_ns, t);
       c.remote_address.assign(e.remote_address);
@@ -167,6 +175,7 @@ Observed Tracker::observe_entry(const audit::AuditEntryView& e) {
       close_report(key_, *s);
       pairs_ -= s->consumers.size();
       secrets_.erase(secrets_.find(std::string_view(key_)));
+      reindex();
       out.kind = Observed::Kind::forgotten;
       out.behind_touched = true;
       break;
@@ -311,9 +320,32 @@ std::optional<SysTime> Tracker::next_change(SysTime now_tp) const {
 
 void Tracker::expire(SysTime now_tp) {
   const std::int64_t window_start = to_ns(now_tp) - dur_ns(opts_.consumer_window);
+  std::size_t dropped = 0;
   for (auto& [key, s] : secrets_) {
-    pairs_ -= std::erase_if(s.consumers, [&](const auto& kv) { return kv.second.last_read_ns <= window_start; });
+    dropped += std::erase_if(s.consumers, [&](const auto& kv) { return kv.second.last_read_ns <= window_start; });
   }
+  pairs_ -= dropped;
+  if (dropped) reindex();
+}
+
+std::uint64_t Tracker::pair_hash(const Secret* secret, std::string_view id) {
+  // The secret by its address (stable while it is tracked: the index is rebuilt whenever a
+  // secret goes), through splitmix64's finaliser, and the identity's std::hash (64-bit on the
+  // platforms we build for): no second hash of the secret's path per entry.
+  std::uint64_t k = reinterpret_cast<std::uintptr_t>(secret);
+  k ^= k >> 30;
+  k *= 0xbf58476d1ce4e5b9ULL;
+  k ^= k >> 27;
+  k *= 0x94d049bb133111ebULL;
+  k ^= k >> 31;
+  return k ^ std::hash<std::string_view>{}(id);
+}
+
+void Tracker::reindex() {
+  index_.clear();
+  index_.reserve(pairs_);
+  for (auto& [key, s] : secrets_)
+    for (auto& [id, c] : s.consumers) index_[pair_hash(&s, id)] = {&s, &c};
 }
 
 void Tracker::evict_pairs(const Consumer* keep) {
@@ -337,6 +369,7 @@ void Tracker::evict_pairs(const Consumer* keep) {
   }
   pairs_ -= n;
   evicted_ += n;
+  reindex();
 }
 
 void Tracker::evict_secrets(const Secret* keep) {
@@ -353,6 +386,7 @@ void Tracker::evict_secrets(const Secret* keep) {
     evicted_ += 1 + it->second.consumers.size();
     secrets_.erase(it);
   }
+  reindex();
 }
 
 void Tracker::restore(SecretMap secrets, std::uint64_t evicted) {
@@ -362,6 +396,7 @@ void Tracker::restore(SecretMap secrets, std::uint64_t evicted) {
   for (const auto& [key, s] : secrets_) pairs_ += s.consumers.size();
   if (secrets_.size() > opts_.max_tracked) evict_secrets(nullptr);
   if (pairs_ > opts_.max_tracked) evict_pairs(nullptr);
+  reindex();
   evicted_seen_ = evicted_;
 }
 
