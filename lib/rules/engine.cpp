@@ -24,6 +24,7 @@ Engine::Engine(std::vector<Rule> rules, EngineOptions opts)
     if (auto* m = std::get_if<MetricCond>(&r.condition))
       (is_own_family(m->name) ? self_names_ : vault_names_).insert(m->name);
     evaluators_.push_back(make_evaluator(r));
+    if (behaviour_of(r.condition)) learners_.push_back(evaluators_.back().get());
   }
   rule_list_ = std::move(rules);
 }
@@ -87,16 +88,19 @@ Transitions Engine::observe(const LeaderObservation& l, SysTime now) {
 // than audit_max_age after it was written raises no alert, unless it was written while
 // vaultwatch was down, which is what an operator needs to hear about: delivered, marked late.
 Transitions Engine::observe(const AuditEvent& ev, SysTime now) {
-  Transitions out = note_audit_activity(now);
   // Vault's clock may run a little ahead of ours: an entry never counts later than now.
   const SysTime at = ev.time == SysTime{} ? now : std::min(ev.time, now);
+  const std::uint64_t seq = next_entry_seq();
+  // First, so that the learnt tables' slots load while everything below runs.
+  for (auto* e : learners_) e->prefetch(AuditEntry{ev, at, false, seq});
+  Transitions out = note_audit_activity(now);
   bool late = false;
   auto& timing = in_.audit_timing;
   if (opts_.audit_max_age > Duration::zero() && now - at > opts_.audit_max_age) {
     if (!timing.down_since || at <= *timing.down_since) {
       ++timing.too_old;
       // History raises no alert, but the behavioural rules learn from it (issue 14).
-      const AuditEntry entry{ev, at, false, next_entry_seq()};
+      const AuditEntry entry{ev, at, false, seq};
       for (auto& e : evaluators_) e->on_audit_history(entry, now);
       return out;
     }
@@ -109,7 +113,7 @@ Transitions Engine::observe(const AuditEvent& ev, SysTime now) {
     in_.audit_alive_mark = now;
     table_.touch();
   }
-  const AuditEntry entry{ev, at, late, next_entry_seq()};
+  const AuditEntry entry{ev, at, late, seq};
   for (auto& e : evaluators_) e->on_audit_event(entry, table_, now, out);
   return out;
 }

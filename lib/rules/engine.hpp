@@ -124,6 +124,7 @@ class Engine {
   AlertTable::KeepFor keep_for() const;
 
   std::vector<std::unique_ptr<Evaluator>> evaluators_;
+  std::vector<Evaluator*> learners_;  // the behavioural ones, in evaluators_ (prefetch())
   std::vector<Rule> rule_list_;  // rules() view
   std::set<std::string> self_names_;
   std::set<std::string> vault_names_;

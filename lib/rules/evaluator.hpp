@@ -108,6 +108,11 @@ class Evaluator {
   /// An entry too old to alert on (history: EngineOptions::audit_max_age): the behavioural
   /// kinds learn from it, nothing else looks at it.
   virtual void on_audit_history(const AuditEntry&, SysTime) {}
+  /// Called for the behavioural kinds (rules with learnt tables) before any evaluator sees the
+  /// entry: starts loading the table slots it will probe, so that the rules' cache misses
+  /// overlap instead of following one another. What it computes (key, value, hashes) it keeps
+  /// for the on_audit_* call of the same entry (AuditEntry::seq).
+  virtual void prefetch(const AuditEntry&) {}
   /// Any audit line, fed as an event or not: the log is alive.
   virtual void on_audit_activity(const Inputs&, AlertTable&, SysTime, Transitions&) {}
   virtual void on_metrics(MetricSource, const std::vector<MetricSample>&, const Inputs&, AlertTable&,

@@ -57,9 +57,17 @@ class BaselineRateEvaluator final : public BehaviourEvaluator {
     return k.ewma / (1.0 - std::pow(1.0 - alpha_, n));
   }
 
-  void observe(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) override {
+  void prepare(const AuditEntry& entry) override {
     const AuditEvent& e = entry.event;
-    if (!eligible(e) || !matches(e) || !read_key(entry)) return;
+    prep_.key = prep_.matched = eligible(e) && matches(e) && read_key(entry);
+  }
+
+  void prefetch_tables() const override {
+    if (prep_.key) keys_.prefetch(key_hash_);
+  }
+
+  void observe(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) override {
+    if (!prepared(entry).key) return;
     const Secs at = learnt::secs(entry.at);
     note_time(at);
     const std::uint32_t b = at / bucket_;

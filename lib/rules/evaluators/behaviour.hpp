@@ -24,6 +24,12 @@ class BehaviourEvaluator : public Evaluator {
     observe(entry, &t, now, &out);
   }
   void on_audit_history(const AuditEntry& entry, SysTime now) final { observe(entry, nullptr, now, nullptr); }
+  /// The entry's key, filters and value once (prepared()), and a prefetch of the slots the
+  /// kind's tables will probe for them.
+  void prefetch(const AuditEntry& entry) final {
+    prepared(entry);
+    prefetch_tables();
+  }
 
   // The blob: the kind's header (tag, fingerprint), the rule-wide times, the kind's tables.
   bool save_learnt(std::string& out) const final;
@@ -42,6 +48,29 @@ class BehaviourEvaluator : public Evaluator {
   virtual void bound() = 0;
 
   using Secs = learnt::Secs;
+
+  /// What an entry is to the rule, computed once per entry by prepare(): prefetch() and then
+  /// observe() of the same entry (AuditEntry::seq) share it. key_/key_hash_ hold its key.
+  struct Prepared {
+    std::uint64_t seq = 0;
+    bool key = false;      // the rule learns from it (eligible, of its types, with a key)
+    bool matched = false;  // and the rule's filters match it
+    bool value = false;    // and it has a value (new_value)
+    std::uint64_t value_hash = 0;
+  };
+  const Prepared& prepared(const AuditEntry& entry) {
+    if (entry.seq == 0 || prep_.seq != entry.seq) {  // seq 0: an entry built by hand (tests)
+      prep_ = Prepared{};
+      prep_.seq = entry.seq;
+      prepare(entry);
+    }
+    return prep_;
+  }
+  /// Fills prep_ (and key_/key_hash_) for `entry`.
+  virtual void prepare(const AuditEntry& entry) = 0;
+  /// Prefetches the table slots prep_ will probe (learnt::Table::prefetch).
+  virtual void prefetch_tables() const = 0;
+  Prepared prep_;
 
   /// False for entries no behavioural rule learns from: the UI's own navigation reads
   /// (sys/internal/ui/**: every page view of the web UI makes several), and the daemon's own

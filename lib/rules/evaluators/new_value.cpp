@@ -47,12 +47,27 @@ class NewValueEvaluator final : public BehaviourEvaluator {
     return settings_fingerprint(s);
   }
 
-  void observe(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) override {
+  void prepare(const AuditEntry& entry) override {
     const AuditEvent& e = entry.event;
     // A request and its response are one sighting: the key's clock counts the rule's types.
     const auto& types = c_.match.types;
     if (!types.empty() && std::find(types.begin(), types.end(), e.type) == types.end()) return;
     if (!eligible(e) || !read_key(entry)) return;
+    prep_.key = true;
+    prep_.matched = matches(e);
+    // No value: e.g. no remote address (internal requests).
+    if (prep_.matched && (prep_.value = read_value(e))) prep_.value_hash = learnt::hash(value_, key_hash_);
+  }
+
+  void prefetch_tables() const override {
+    if (prep_.key) keys_.prefetch(key_hash_);
+    if (prep_.value) values_.prefetch(prep_.value_hash);
+  }
+
+  void observe(const AuditEntry& entry, AlertTable* t, SysTime now, Transitions* out) override {
+    const AuditEvent& e = entry.event;
+    const Prepared& p = prepared(entry);
+    if (!p.key) return;
     const Secs at = learnt::secs(entry.at);
     note_time(at);
     const std::uint64_t kh = key_hash_;
@@ -65,12 +80,12 @@ class NewValueEvaluator final : public BehaviourEvaluator {
     k->first = std::min(k->first, at);
     k->last = std::max(k->last, at);
     const Secs key_first = k->first;
-    if (!matches(e)) {
+    if (!p.matched) {
       bound();
       return;
     }
-    if (!read_value(e)) return;  // e.g. no remote address (internal requests)
-    auto [v, new_value] = values_.insert(learnt::hash(value_, kh));
+    if (!p.value) return;
+    auto [v, new_value] = values_.insert(p.value_hash);
     const bool seen = !new_value && !forgotten(v->last, at);
     if (seen && v->last >= at) return;  // nothing to learn (the hot path for known pairs)
     v->last = std::max(v->last, at);
