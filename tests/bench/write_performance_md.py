@@ -41,10 +41,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 SIZES = {
     "full": {"ingest_mb": 500, "scrape_mb": 300, "mounts": 700, "search_mb": 1000, "events": 1000,
              "rate": 50, "reps": 3, "notify_count": 2000,
-             "pickups": 200, "baseline_mb": 500},
+             "pickups": 200, "baseline_mb": 500, "new_networks": 100},
     "reduced": {"ingest_mb": 100, "scrape_mb": 100, "mounts": 700, "search_mb": 200, "events": 300,
                 "rate": 50, "reps": 1, "notify_count": 500,
-                "pickups": 50, "baseline_mb": 100},
+                "pickups": 50, "baseline_mb": 100, "new_networks": 50},
 }
 STEPS = ["decode", "rules", "prom_text", "render", "notify", "ingest", "scrape", "alert", "search",
          "rotation", "behaviour", "baseline"]
@@ -335,11 +335,14 @@ def main():
             "Pickup through the real daemon and `webhook-sink` (built-in "
             "VaultSecretRotationNotPropagated, deadline 200 ms): a consumer reads the old version, the "
             "secret is rotated, the alert fires after the deadline; then the consumer reads the new "
-            "version and the latency is that line's write to the resolved POST's arrival (an upper "
-            "bound on the pickup being recorded, which happens when the line is read).",
+            "version, and from that line's write the script times the pickup being recorded (the "
+            "first back-to-back `/metrics` poll whose `vaultwatch_rotation_pickup_seconds_count` "
+            "counts it: includes up to one poll round trip, printed) and the resolved POST's arrival "
+            "(an upper bound: the rules' input is rebuilt at most every 100 ms).",
             ["python3", "tests/bench/rotation/pickup_latency.py", "--build", build, "--events", str(z["pickups"])],
             fenced=True)
         figures["pickup_p99"] = num(r"resolved POST received.*?p99 ([\d.]+) ms", out)
+        figures["pickup_recorded_p99"] = num(r"pickup recorded.*?p99 ([\d.]+) ms", out)
     if "behaviour" in steps:
         rows = gb_step("behaviour", "Ingest with the behavioural rules (issue 14: ≥ 80 % of ingest without)",
                        "audit_decode_bench",
@@ -351,6 +354,20 @@ def main():
                        "evaluation section.",
                        extra=["--benchmark_filter=^BM_PipelineRules/"])
         figures["behaviour_ratio"] = ratio(rows, "/0", "/1")
+        out = script_step(
+            "behaviour", None,
+            "A new network through the real daemon and `webhook-sink`, with the built-in "
+            "VaultIdentityNewNetwork as shipped: an archive 10 and 9 days old learnt with `baseline build`, "
+            "the daemon started on that state_dir; every learnt identity reads from its known /24, then "
+            "per sample one identity reads from it again and from a new network, and the latency is "
+            "the new-network line's write to the firing POST's arrival. One identity per sample (the "
+            "rule's cool-down is per key), at most 100 (its group_limit). The script fails if any "
+            "known-network line alerted (the sink's POSTs and `/api/v1/alerts` are checked).",
+            ["python3", "tests/bench/behaviour/new_network_latency.py", "--build", build,
+             "--events", str(z["new_networks"])], fenced=True)
+        figures["new_network_p99"] = num(r"VaultIdentityNewNetwork firing POST received.*?p99 ([\d.]+) ms", out)
+        figures["known_lines"] = num(r"known-network lines: (\d+) from", out)
+        figures["known_alerts"] = num(r"alerts for them: (\d+)", out)
     if "baseline" in steps:
         out = script_step(
             "baseline", "`vaultwatch baseline build` (issue 14: at search speed, ≥ 500 MB/s)",
@@ -401,12 +418,22 @@ def main():
          "%s %% on the `gen_audit.py` log, %s %% on a rotation-style log" % (
              f(figures.get("rotation_ratio")), f(figures.get("rotation_ratio_rot"))),
          verdict(figures.get("rotation_ratio"), lambda v: v >= 90)),
-        ("rotation pickup: new-version read → resolved alert (issue 13)", "p99 ≤ 100 ms",
-         "p99 %s ms" % f(figures.get("pickup_p99"), "%.1f"),
-         wall(verdict(figures.get("pickup_p99"), lambda v: v <= 100))),
+        ("rotation pickup: new-version read line written → pickup recorded (issue 13)", "p99 ≤ 100 ms",
+         "p99 %s ms" % f(figures.get("pickup_recorded_p99"), "%.1f"),
+         wall(verdict(figures.get("pickup_recorded_p99"), lambda v: v <= 100))),
+        # Not the issue's figure (the row above is): the alert follows the pickup through the 100 ms
+        # push throttle, so a verdict against the pickup budget would judge the throttle.
+        ("rotation pickup: new-version read → resolved alert POST (issue 13)",
+         "none: an upper bound on the row above", "p99 %s ms" % f(figures.get("pickup_p99"), "%.1f"), "—"),
         ("ingest with all behavioural rules on (issue 14)", "≥ 80 % of off",
          "%s %% on the `gen_audit.py` log" % f(figures.get("behaviour_ratio")),
          verdict(figures.get("behaviour_ratio"), lambda v: v >= 80)),
+        ("new network: audit line → VaultIdentityNewNetwork POST received (issue 14)", "p99 ≤ 100 ms",
+         "p99 %s ms" % f(figures.get("new_network_p99"), "%.1f"),
+         wall(verdict(figures.get("new_network_p99"), lambda v: v <= 100))),
+        ("known network: no alert (issue 14)", "none",
+         "%s alerts for %s known-network lines" % (f(figures.get("known_alerts")), f(figures.get("known_lines"))),
+         verdict(figures.get("known_alerts"), lambda v: v == 0)),
         ("`baseline build` (issue 14)", "≥ 500 MB/s",
          "%s MB per CPU-second on the `gen_audit.py` log" % f(figures.get("baseline")),
          verdict(figures.get("baseline"), lambda v: v >= 500)),
