@@ -41,10 +41,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 SIZES = {
     "full": {"ingest_mb": 500, "scrape_mb": 300, "mounts": 700, "search_mb": 1000, "events": 1000,
              "rate": 50, "reps": 3, "notify_count": 2000,
-             "pickups": 200, "baseline_mb": 500},
+             "pickups": 200, "baseline_mb": 500, "new_networks": 100},
     "reduced": {"ingest_mb": 100, "scrape_mb": 100, "mounts": 700, "search_mb": 200, "events": 300,
                 "rate": 50, "reps": 1, "notify_count": 500,
-                "pickups": 50, "baseline_mb": 100},
+                "pickups": 50, "baseline_mb": 100, "new_networks": 50},
 }
 STEPS = ["decode", "rules", "prom_text", "render", "notify", "ingest", "scrape", "alert", "search",
          "rotation", "behaviour", "baseline"]
@@ -143,6 +143,26 @@ def table_rows(text):
     return rows
 
 
+def row_numbers(text, first_cell, column):
+    """Cell `column` (0 = the first) as a number, of every markdown-table row of `text` whose first cell
+    starts with `first_cell`; cells that are not numbers are left out. The shell benchmarks print one
+    table row per command measured, so this is how their figures are read."""
+    xs = []
+    for r in table_rows(text):
+        if r and r[0].startswith(first_cell) and len(r) > column:
+            try:
+                xs.append(float(r[column]))
+            except ValueError:
+                pass
+    return xs
+
+
+def row_number(text, first_cell, column):
+    """The last of row_numbers(), or None."""
+    xs = row_numbers(text, first_cell, column)
+    return xs[-1] if xs else None
+
+
 def verdict(value, ok):
     if value is None:
         return "not measured"
@@ -186,6 +206,29 @@ def main():
         sections[step] = "\n".join(body)
         return rows or []
 
+    def script_step(step, title, what, cmd, fenced=False, env=None):
+        """Runs one benchmark script and writes its section: title, what it measures, the command (with
+        the environment variables it was given, so it can be re-run as shown), its output, the seconds it
+        took. Shell scripts print markdown (inlined); the Python ones print plain lines (`fenced`). With no
+        title the section is appended to the step's (a script measured beside a Google Benchmark).
+        Returns the script's stdout, which the caller reads figures from."""
+        code, out, secs = run(cmd, log, env=dict(os.environ, **env) if env else None)
+        shown = " ".join(["%s=%s" % kv for kv in (env or {}).items()] + [sh(cmd)])
+        body = ["### %s" % title, ""] if title else []
+        body += [what, "", "```", shown, "```", ""]
+        if code != 0:
+            body.append("**Failed** (exit %d)." % code)
+        elif fenced:
+            body += ["```", out.strip(), "```"]
+        else:
+            body.append(out.strip())
+        body += ["", "%.0f s." % secs]
+        if title:
+            sections[step] = "\n".join(body)
+        else:
+            sections[step] = sections.get(step, "") + "\n\n" + "\n".join(body)
+        return out
+
     if "decode" in steps:
         rows = gb_step("decode", "Audit decode alone (SPEC §9: ≥ 1 GB/s)", "audit_decode_bench",
                        "Google Benchmark over 20 000 request/response pairs from `gen_audit.py` in both key "
@@ -220,71 +263,52 @@ def main():
                     "connections next to the measured one.")
         sections["notify"] = "\n".join(body)
     if "ingest" in steps:
-        cmd = ["tests/bench/audit_ingest.sh", build, str(z["ingest_mb"])]
-        code, out, secs = run(cmd, log)
-        sections["ingest"] = "\n".join([
-            "### Audit ingest end to end (SPEC §9: ≥ 500 MB/s on one core, RSS flat)", "",
+        out = script_step(
+            "ingest", "Audit ingest end to end (SPEC §9: ≥ 500 MB/s on one core, RSS flat)",
             "The daemon starts on an empty audit file; `cat` appends a `gen_audit.py` log (old key layout, "
             "1 % permission denied, a root token every 1000 calls); the script polls `/metrics` every 10 ms "
             "until `vaultwatch_audit_bytes_total` reaches the file size. Same file, same run: mtail "
             "`--one_shot` counting the same fields by regex, and the simdjson ceiling "
-            "(`tests/tools/parse_limit.cpp`).", "",
-            "```", sh(cmd), "```", "", out.strip() if code == 0 else "**Failed** (exit %d)." % code, "",
-            "%.0f s." % secs])
-        for r in table_rows(out):
-            if r and r[0].startswith("vaultwatch"):
-                try:
-                    figures["ingest_cpu"] = float(r[2])
-                    figures["ingest_wall"] = float(r[1])
-                except (ValueError, IndexError):
-                    pass
+            "(`tests/tools/parse_limit.cpp`).",
+            ["tests/bench/audit_ingest.sh", build, str(z["ingest_mb"])])
+        figures["ingest_cpu"] = row_number(out, "vaultwatch", 2)
+        figures["ingest_wall"] = row_number(out, "vaultwatch", 1)
     if "scrape" in steps:
-        cmd = ["tests/bench/metrics_scrape.sh", build, str(z["scrape_mb"]), str(z["mounts"])]
-        code, out, secs = run(cmd, log)
-        sections["scrape"] = "\n".join([
-            "### `/metrics` under full audit load (SPEC §9: p99 ≤ 10 ms with 5 000 series, RSS ≤ 32 MB, idle CPU < 0.5 %)", "",
+        out = script_step(
+            "scrape", "`/metrics` under full audit load (SPEC §9: p99 ≤ 10 ms with 5 000 series, RSS ≤ 32 MB, "
+            "idle CPU < 0.5 %)",
             "A `gen_audit.py` log whose KV entries are spread over %d mounts: 10 %% read first, then the "
             "rest appended by `cat` while one client scrapes back to back (alternating gzip and identity); "
-            "then idle scrapes, then 20 s with nothing at all." % z["mounts"], "",
-            "```", sh(cmd), "```", "", out.strip() if code == 0 else "**Failed** (exit %d)." % code, "",
-            "%.0f s." % secs])
-        p99 = [float(r[4]) for r in table_rows(out) if r and r[0] == "full audit load" and len(r) > 4]
+            "then idle scrapes, then 20 s with nothing at all." % z["mounts"],
+            ["tests/bench/metrics_scrape.sh", build, str(z["scrape_mb"]), str(z["mounts"])])
+        p99 = row_numbers(out, "full audit load", 4)
         if p99:
             figures["scrape_p99"] = max(p99)
         figures["series"] = num(r"(\d+) at the end", out)
         figures["rss_peak"] = num(r"peak (\d+) MiB", out)
         figures["idle_cpu"] = num(r"idle CPU ([\d.]+) %", out)
     if "alert" in steps:
-        cmd = ["python3", "tests/bench/notify/alert_latency.py", "--build", build, "--events", str(z["events"]),
-               "--rate", str(z["rate"])]
-        code, out, secs = run(cmd, log)
-        sections["alert"] = "\n".join([
-            "### Audit line → webhook POST received (SPEC §9: p99 ≤ 50 ms)", "",
+        out = script_step(
+            "alert", "Audit line → webhook POST received (SPEC §9: p99 ≤ 50 ms)",
             "The real daemon and the real `webhook-sink`; one audit rule with `for: 0s` grouped by path; "
             "each entry has a unique path, and its latency is the POST's arrival minus the time the line "
-            "was written.", "",
-            "```", sh(cmd), "```", "", "```", out.strip() if code == 0 else "failed (exit %d)" % code, "```", "",
-            "%.0f s." % secs])
+            "was written.",
+            ["python3", "tests/bench/notify/alert_latency.py", "--build", build, "--events", str(z["events"]),
+             "--rate", str(z["rate"])], fenced=True)
         figures["alert_p99"] = num(r"p99 ([\d.]+) ms", out)
     if "search" in steps:
-        cmd = ["tests/bench/forensics/search_bench.sh", build, str(z["search_mb"])]
-        code, out, secs = run(cmd, log, env=dict(os.environ, VW_BENCH_REPS=str(z["reps"])))
-        sections["search"] = "\n".join([
-            "### `audit search` and `audit stats` (SPEC §9: ≥ 500 MB/s over a 1 GB log)", "",
+        out = script_step(
+            "search", "`audit search` and `audit stats` (SPEC §9: ≥ 500 MB/s over a 1 GB log)",
             "The same `gen_audit.py` log as the ingest benchmark, from the page cache, output to "
             "`/dev/null`; best wall time of %d run(s) (jq: 1) and that run's CPU time. The selective "
             "search matches `secret/data/cwiq/shared/billing/` (7.5 %% of the lines). grep is a "
             "yardstick, not an equivalent (it matches the string anywhere and decodes nothing); jq is "
-            "what the runbook does today; zcat is the decompression alone." % z["reps"], "",
-            "```", "VW_BENCH_REPS=%d %s" % (z["reps"], sh(cmd)), "```", "",
-            out.strip() if code == 0 else "**Failed** (exit %d)." % code, "", "%.0f s." % secs])
-        for r in table_rows(out):
-            if r and r[0].startswith("vaultwatch audit search --path (selective"):
-                try:
-                    figures["search_wall"] = float(r[1])
-                    figures["search"] = float(r[2])
-                except (ValueError, IndexError):
-                    pass
+            "what the runbook does today; zcat is the decompression alone." % z["reps"],
+            ["tests/bench/forensics/search_bench.sh", build, str(z["search_mb"])],
+            env={"VW_BENCH_REPS": str(z["reps"])})
+        selective = "vaultwatch audit search --path (selective"
+        figures["search_wall"] = row_number(out, selective, 1)
+        figures["search"] = row_number(out, selective, 2)
 
     def rate_of(rows, suffix):
         for b in rows:
@@ -306,17 +330,19 @@ def main():
                        extra=["--benchmark_filter=^BM_PipelineRotation/"])
         figures["rotation_ratio"] = ratio(rows, "new_layout_off", "new_layout_on")
         figures["rotation_ratio_rot"] = ratio(rows, "rotation_log_off", "rotation_log_on")
-        cmd = ["python3", "tests/bench/rotation/pickup_latency.py", "--build", build, "--events", str(z["pickups"])]
-        code, out, secs = run(cmd, log)
-        sections["rotation"] += "\n".join([
-            "", "", "Pickup through the real daemon and `webhook-sink` (built-in "
+        out = script_step(
+            "rotation", None,
+            "Pickup through the real daemon and `webhook-sink` (built-in "
             "VaultSecretRotationNotPropagated, deadline 200 ms): a consumer reads the old version, the "
             "secret is rotated, the alert fires after the deadline; then the consumer reads the new "
-            "version and the latency is that line's write to the resolved POST's arrival (an upper "
-            "bound on the pickup being recorded, which happens when the line is read).", "",
-            "```", sh(cmd), "```", "", "```", out.strip() if code == 0 else "failed (exit %d)" % code, "```", "",
-            "%.0f s." % secs])
+            "version, and from that line's write the script times the pickup being recorded (the "
+            "first back-to-back `/metrics` poll whose `vaultwatch_rotation_pickup_seconds_count` "
+            "counts it: includes up to one poll round trip, printed) and the resolved POST's arrival "
+            "(an upper bound: the rules' input is rebuilt at most every 100 ms).",
+            ["python3", "tests/bench/rotation/pickup_latency.py", "--build", build, "--events", str(z["pickups"])],
+            fenced=True)
         figures["pickup_p99"] = num(r"resolved POST received.*?p99 ([\d.]+) ms", out)
+        figures["pickup_recorded_p99"] = num(r"pickup recorded.*?p99 ([\d.]+) ms", out)
     if "behaviour" in steps:
         rows = gb_step("behaviour", "Ingest with the behavioural rules (issue 14: ≥ 80 % of ingest without)",
                        "audit_decode_bench",
@@ -328,22 +354,29 @@ def main():
                        "evaluation section.",
                        extra=["--benchmark_filter=^BM_PipelineRules/"])
         figures["behaviour_ratio"] = ratio(rows, "/0", "/1")
+        out = script_step(
+            "behaviour", None,
+            "A new network through the real daemon and `webhook-sink`, with the built-in "
+            "VaultIdentityNewNetwork as shipped: an archive 10 and 9 days old learnt with `baseline build`, "
+            "the daemon started on that state_dir; every learnt identity reads from its known /24, then "
+            "per sample one identity reads from it again and from a new network, and the latency is "
+            "the new-network line's write to the firing POST's arrival. One identity per sample (the "
+            "rule's cool-down is per key), at most 100 (its group_limit). The script fails if any "
+            "known-network line alerted (the sink's POSTs and `/api/v1/alerts` are checked).",
+            ["python3", "tests/bench/behaviour/new_network_latency.py", "--build", build,
+             "--events", str(z["new_networks"])], fenced=True)
+        figures["new_network_p99"] = num(r"VaultIdentityNewNetwork firing POST received.*?p99 ([\d.]+) ms", out)
+        figures["known_lines"] = num(r"known-network lines: (\d+) from", out)
+        figures["known_alerts"] = num(r"alerts for them: (\d+)", out)
     if "baseline" in steps:
-        cmd = ["tests/bench/forensics/baseline_bench.sh", build, str(z["baseline_mb"])]
-        code, out, secs = run(cmd, log, env=dict(os.environ, VW_BENCH_REPS=str(z["reps"])))
-        sections["baseline"] = "\n".join([
-            "### `vaultwatch baseline build` (issue 14: at search speed, ≥ 500 MB/s)", "",
+        out = script_step(
+            "baseline", "`vaultwatch baseline build` (issue 14: at search speed, ≥ 500 MB/s)",
             "The `gen_audit.py` log replayed into the built-in behavioural rules (every read a new "
             "identity: the learnt store's worst case), beside `audit search` decoding every line of the "
-            "same file, and the same log gzipped.", "",
-            "```", "VW_BENCH_REPS=%d %s" % (z["reps"], sh(cmd)), "```", "",
-            out.strip() if code == 0 else "**Failed** (exit %d)." % code, "", "%.0f s." % secs])
-        for r in table_rows(out):
-            if r and r[0].startswith("vaultwatch baseline build (built-in"):
-                try:
-                    figures["baseline"] = float(r[2])
-                except (ValueError, IndexError):
-                    pass
+            "same file, and the same log gzipped.",
+            ["tests/bench/forensics/baseline_bench.sh", build, str(z["baseline_mb"])],
+            env={"VW_BENCH_REPS": str(z["reps"])})
+        figures["baseline"] = row_number(out, "vaultwatch baseline build (built-in", 2)
 
     finished = datetime.datetime.now(datetime.timezone.utc)
     commit = git("rev-parse", "--short", "HEAD")
@@ -385,12 +418,22 @@ def main():
          "%s %% on the `gen_audit.py` log, %s %% on a rotation-style log" % (
              f(figures.get("rotation_ratio")), f(figures.get("rotation_ratio_rot"))),
          verdict(figures.get("rotation_ratio"), lambda v: v >= 90)),
-        ("rotation pickup: new-version read → resolved alert (issue 13)", "p99 ≤ 100 ms",
-         "p99 %s ms" % f(figures.get("pickup_p99"), "%.1f"),
-         wall(verdict(figures.get("pickup_p99"), lambda v: v <= 100))),
+        ("rotation pickup: new-version read line written → pickup recorded (issue 13)", "p99 ≤ 100 ms",
+         "p99 %s ms" % f(figures.get("pickup_recorded_p99"), "%.1f"),
+         wall(verdict(figures.get("pickup_recorded_p99"), lambda v: v <= 100))),
+        # Not the issue's figure (the row above is): the alert follows the pickup through the 100 ms
+        # push throttle, so a verdict against the pickup budget would judge the throttle.
+        ("rotation pickup: new-version read → resolved alert POST (issue 13)",
+         "none: an upper bound on the row above", "p99 %s ms" % f(figures.get("pickup_p99"), "%.1f"), "—"),
         ("ingest with all behavioural rules on (issue 14)", "≥ 80 % of off",
          "%s %% on the `gen_audit.py` log" % f(figures.get("behaviour_ratio")),
          verdict(figures.get("behaviour_ratio"), lambda v: v >= 80)),
+        ("new network: audit line → VaultIdentityNewNetwork POST received (issue 14)", "p99 ≤ 100 ms",
+         "p99 %s ms" % f(figures.get("new_network_p99"), "%.1f"),
+         wall(verdict(figures.get("new_network_p99"), lambda v: v <= 100))),
+        ("known network: no alert (issue 14)", "none",
+         "%s alerts for %s known-network lines" % (f(figures.get("known_alerts")), f(figures.get("known_lines"))),
+         verdict(figures.get("known_alerts"), lambda v: v == 0)),
         ("`baseline build` (issue 14)", "≥ 500 MB/s",
          "%s MB per CPU-second on the `gen_audit.py` log" % f(figures.get("baseline")),
          verdict(figures.get("baseline"), lambda v: v >= 500)),
