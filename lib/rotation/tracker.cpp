@@ -127,13 +127,13 @@ Observed Tracker::observe_entry(const audit::AuditEntryView& e) {
       const std::uint64_t ph = pair_hash(s, id);
       bool inserted = false;
       Consumer* found = nullptr;
-      if (auto it = index_.find(ph); it != index_.end() && it->second.secret == s) {
-        found = it->second.consumer;
+      if (const PairRef* r = index_.find(ph); r && r->secret == s) {
+        found = r->consumer;
       } else {
         auto [mit, fresh] = s->consumers.try_emplace(std::string(id));
         inserted = fresh;
         found = &mit->second;
-        index_[ph] = {s, found};
+        *index_.insert(ph).first = {s, found};
       }
       Consumer& c = *found;
       const bool was_behind = c.behind_since_ns != 0;
@@ -338,14 +338,14 @@ std::uint64_t Tracker::pair_hash(const Secret* secret, std::string_view id) {
   k ^= k >> 27;
   k *= 0x94d049bb133111ebULL;
   k ^= k >> 31;
-  return k ^ std::hash<std::string_view>{}(id);
+  k ^= std::hash<std::string_view>{}(id);
+  return k ? k : 1;  // 0 marks an empty slot
 }
 
 void Tracker::reindex() {
   index_.clear();
-  index_.reserve(pairs_);
   for (auto& [key, s] : secrets_)
-    for (auto& [id, c] : s.consumers) index_[pair_hash(&s, id)] = {&s, &c};
+    for (auto& [id, c] : s.consumers) *index_.insert(pair_hash(&s, id)).first = {&s, &c};
 }
 
 void Tracker::evict_pairs(const Consumer* keep) {

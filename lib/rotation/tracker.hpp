@@ -37,11 +37,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include <boost/unordered/unordered_flat_map.hpp>
-
 #include "audit/entry_view.hpp"
 #include "core/duration.hpp"
 #include "core/glob.hpp"
+#include "core/hash_table.hpp"
 #include "core/time.hpp"
 #include "rotation/kv_op.hpp"
 
@@ -214,7 +213,7 @@ class Tracker {
   ReportSink on_report_;
   SecretMap secrets_;
   // (secret, consumer) -> the pair, by a 64-bit hash of both: a read of a known pair is one probe
-  // into a flat array and one access to the Consumer, where the per-secret map costs a bucket,
+  // into a flat array (vw::HashTable) and one access to the Consumer, where the per-secret map costs a bucket,
   // the node before, the node and the identity's own allocation (four dependent cache misses
   // once the audit stream has pushed the tables out of cache: measured as the tracker's main cost
   // on a log where most readers are distinct). Two pairs of one secret whose hashes are equal
@@ -224,7 +223,7 @@ class Tracker {
     Secret* secret = nullptr;
     Consumer* consumer = nullptr;
   };
-  boost::unordered_flat_map<std::uint64_t, PairRef> index_;
+  HashTable<PairRef> index_;
   std::size_t pairs_ = 0;
   std::uint64_t evicted_ = 0;
   std::uint64_t evicted_seen_ = 0;  // evicted_ when observe() last returned

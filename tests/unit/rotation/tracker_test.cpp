@@ -371,6 +371,56 @@ TEST(RotationTracker, RestoreKeepsEveryConsumerAndState) {
   EXPECT_EQ(back.pairs(), 1u);
 }
 
+// The pair index (a read of a known pair finds its Consumer without the per-secret map) is
+// rebuilt whenever pairs or secrets go: after each of those, a read updates the pair it names,
+// never another one, and creates no duplicate.
+TEST(RotationTracker, ReadsFindTheirPairAfterEvictionExpiryDeleteAndRestore) {
+  auto o = opts({"secret/data/**"});
+  o.max_tracked = 64;
+  Feed f(o);
+  const char* other = "secret/data/other";
+  for (int i = 0; i < 100; ++i)
+    f.add({std::chrono::seconds(i), "read", i % 2 ? db : other, ("c" + std::to_string(i)).c_str(), 1});
+  ASSERT_GT(f.tracker.evicted(), 0u);  // eviction happened (and the index was rebuilt)
+  const auto pairs = f.tracker.pairs();
+  f.add({200s, "read", db, "c99", 1});  // kept pair: updated in place
+  EXPECT_EQ(f.tracker.pairs(), pairs);
+  f.add({201s, "read", other, "c99", 1});  // same identity, other secret: a pair of its own
+  EXPECT_LE(f.tracker.pairs(), 64u);        // (over max_tracked again: the oldest two went)
+  auto last_read = [&](const char* path, const char* id) -> std::optional<SysTime> {
+    auto s = f.secret(path, 300s);
+    if (!s) return std::nullopt;
+    for (const auto& c : s->consumers)
+      if (c.identity == id) return c.last_read;
+    return std::nullopt;
+  };
+  EXPECT_EQ(last_read(db, "c99"), at(200s));
+  EXPECT_EQ(last_read(other, "c99"), at(201s));
+  // Metadata delete forgets one secret; the other's pairs are still found.
+  f.add({202s, "delete", "secret/metadata/other", "admin", 0});
+  EXPECT_FALSE(f.secret(other, 300s));
+  const auto after_delete = f.tracker.pairs();
+  f.add({203s, "read", db, "c99", 1});
+  EXPECT_EQ(f.tracker.pairs(), after_delete);
+  EXPECT_EQ(last_read(db, "c99"), at(203s));
+  // Expiry: everything but c99 ages out; c99 is still found, the others come back as new pairs.
+  f.tracker.expire(at(203s) + o.consumer_window - 1s);
+  EXPECT_EQ(f.tracker.pairs(), 1u);
+  f.add({204s, "read", db, "c99", 1});
+  f.add({204s, "read", db, "c97", 1});
+  EXPECT_EQ(f.tracker.pairs(), 2u);
+  // Restore into a new tracker: reads update the restored pairs.
+  Tracker back(o);
+  back.restore(f.tracker.secrets(), 0);
+  audit::AuditEntryView v;
+  const std::string l = line({205s, "read", db, "c99", 1});
+  ASSERT_FALSE(f.decoder.decode(l, v));
+  back.observe(v);
+  EXPECT_EQ(back.pairs(), 2u);
+  EXPECT_EQ(back.secrets().at(db).consumers.at("c99").last_read_ns,
+            std::chrono::duration_cast<std::chrono::nanoseconds>(at(205s).time_since_epoch()).count());
+}
+
 TEST(RotationStateCodec, RoundTripsAndRejectsDamage) {
   Feed f(opts());
   f.add_all({{0s, "read", db, "alice", 1, "10.0.0.9"},
