@@ -119,13 +119,14 @@ struct BenchPipeline {
   std::size_t delivered = 0;
   std::unique_ptr<AuditPipeline> pipeline;
 
-  explicit BenchPipeline(AuditPipeline::ViewTap tap = {}) {
+  /// `sink` empty: the events are counted (no rules).
+  explicit BenchPipeline(AuditPipeline::ViewTap tap = {}, AuditPipeline::Sink sink = {}) {
     AuditPipelineOptions o;
     o.tailer.path = "/nonexistent/bench.log";
     o.classifier.watch = {{"cwiq-shared", {"secret/data/cwiq/shared/**"}}};
+    if (!sink) sink = [this](const vw::AuditEvent& e) { delivered += e.path.size(); };
     pipeline = std::move(*AuditPipeline::create(io.get_executor(), o, metrics, std::make_shared<spdlog::logger>("bench"),
-                                                [this](const vw::AuditEvent& e) { delivered += e.path.size(); },
-                                                {}, std::move(tap)));
+                                                std::move(sink), {}, std::move(tap)));
   }
 };
 
@@ -171,6 +172,38 @@ void BM_PipelineRotation(benchmark::State& state, std::string layout, bool track
   report(state, c);
 }
 
+// The daemon's whole ingest with rotation tracking off/on: the pipeline above feeding the rule
+// engine with every built-in rule (as BM_PipelineRules/1), and the rotation service beside it.
+// BM_PipelineRotation leaves the rules out, so its ratio is the conservative one; this is the
+// ratio a daemon with the default rules sees.
+void BM_PipelineRulesRotation(benchmark::State& state, std::string layout, bool tracked) {
+  const auto& c = corpus(layout);
+  auto defaults = vw::config::defaults_with_rules([](const std::string&) -> std::optional<std::string> { return std::nullopt; });
+  vw::rules::Engine engine(defaults.config.rules, {});
+  std::size_t transitions = 0;
+  vw::daemon::RotationService* rotation = nullptr;
+  BenchPipeline b([&](const AuditEntryView& v) { rotation->on_entry(v); },
+                  [&](const vw::AuditEvent& e) { transitions += engine.observe(e, e.time).size(); });
+  vw::telemetry::Telemetry telemetry;
+  vw::daemon::RotationServiceOptions ro;
+  if (tracked)
+    for (const char* g : {"secret/data/**", "team/kv/data/**"}) ro.tracker.secrets.push_back(*vw::Glob::compile(g));
+  vw::daemon::RotationService service(b.io.get_executor(), telemetry, ro, std::make_shared<spdlog::logger>("bench"),
+                                      [&](const vw::rules::RotationObservation& o) { transitions += engine.observe(o, vw::SysTime::clock::now()).size(); });
+  rotation = &service;
+  service.start();
+  for (auto _ : state) {
+    std::size_t n = 0;
+    for (auto l : c.lines) {
+      b.pipeline->on_line(l);
+      if (++n % 256 == 0) b.io.poll();
+    }
+    b.io.poll();
+  }
+  benchmark::DoNotOptimize(transitions);
+  report(state, c);
+}
+
 // Ingest with the rules (issue 14: the built-in set with its four behavioural rules must keep
 // >= 80 % of the ingest rate without them): the pipeline above feeding the rule engine, each
 // entry evaluated at its own time (live). arg 0: built-in rules without the behavioural ones;
@@ -206,6 +239,8 @@ BENCHMARK_CAPTURE(BM_PipelineRotation, rotation_log_on, std::string("rotation"),
 BENCHMARK_CAPTURE(BM_PipelineRotation, new_layout_off, std::string("new"), false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PipelineRotation, new_layout_on, std::string("new"), true)->Unit(benchmark::kMillisecond);
 
+BENCHMARK_CAPTURE(BM_PipelineRulesRotation, new_layout_off, std::string("new"), false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PipelineRulesRotation, new_layout_on, std::string("new"), true)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PipelineRules)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Decode, old_layout, std::string("old"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Decode, new_layout, std::string("new"))->Unit(benchmark::kMillisecond);
