@@ -354,24 +354,16 @@ web::RotationStatus rotation_view(const RotationService* r) {
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
     return std::tie(b.stale, b.pending) < std::tie(a.stale, a.pending);
   });
-  for (const auto& s : all) {
+  for (auto& s : all) {
     out.pairs += s.consumers.size();
     if (out.secrets.size() == web::RotationStatus::max_secrets) continue;
-    web::RotationSecretView v;
-    v.path = s.path;
-    v.version = s.version;
-    v.written_at = s.written_at;
-    v.writer = s.writer;
-    v.deleted = s.deleted;
-    v.current = s.current;
-    v.pending = s.pending;
-    v.stale = s.stale;
-    for (const auto& c : s.consumers) {  // stale, then pending, then current (Tracker::status)
-      if (c.state == rotation::State::current || v.behind.size() == web::RotationStatus::max_listed) break;
-      v.behind.push_back({c.identity, c.remote_address, rotation::to_string(c.state), c.last_version, c.last_read,
-                          c.deadline});
-    }
-    out.secrets.push_back(std::move(v));
+    // Tracker::status lists stale, then pending, then current: the page shows the behind ones.
+    auto end = std::find_if(s.consumers.begin(), s.consumers.end(),
+                            [](const auto& c) { return c.state == rotation::State::current; });
+    if (end - s.consumers.begin() > static_cast<std::ptrdiff_t>(web::RotationStatus::max_listed))
+      end = s.consumers.begin() + static_cast<std::ptrdiff_t>(web::RotationStatus::max_listed);
+    s.consumers.erase(end, s.consumers.end());
+    out.secrets.push_back(std::move(s));
   }
   return out;
 }

@@ -21,15 +21,6 @@ const char* to_string(KeyField f) {
   return "entity_id";
 }
 
-const char* to_string(State s) {
-  switch (s) {
-    case State::current: return "current";
-    case State::pending: return "pending";
-    case State::stale: return "stale";
-  }
-  return "current";
-}
-
 namespace {
 
 std::int64_t to_ns(SysTime t) {

@@ -41,6 +41,7 @@
 #include "core/duration.hpp"
 #include "core/glob.hpp"
 #include "core/hash_table.hpp"
+#include "core/rotation_status.hpp"
 #include "core/time.hpp"
 #include "rotation/kv_op.hpp"
 
@@ -61,9 +62,6 @@ struct Options {
   std::size_t max_tracked = 100000;
   bool operator==(const Options&) const = default;
 };
-
-enum class State { current, pending, stale };
-const char* to_string(State s);
 
 /// One consumer of one secret, as stored (also the persisted form).
 struct Consumer {
@@ -112,31 +110,6 @@ struct Observed {
   /// consumer that is or was behind. False for the common read of a current consumer, so the
   /// daemon rebuilds its alert input only when it can differ.
   bool behind_touched = false;
-};
-
-/// A consumer as reported (API, alert annotations, offline CLI).
-struct ConsumerStatus {
-  std::string identity;
-  std::string remote_address;
-  std::uint64_t last_version = 0;
-  SysTime last_read{};
-  std::optional<SysTime> picked_up_at;
-  State state = State::current;
-  std::optional<SysTime> deadline;  // when a behind consumer is (or was) due
-  bool operator==(const ConsumerStatus&) const = default;
-};
-
-struct SecretStatus {
-  std::string path;  // namespace path + data path ("ns1/secret/data/app")
-  std::string glob;
-  std::uint64_t version = 0;
-  std::optional<SysTime> written_at;
-  std::string writer;
-  bool deleted = false;
-  std::size_t current = 0, pending = 0, stale = 0;
-  /// Stale first, then pending, then current; within a state the oldest read first.
-  std::vector<ConsumerStatus> consumers;
-  bool operator==(const SecretStatus&) const = default;
 };
 
 /// One write's outcome, closed when the next write of the secret arrives, the secret is

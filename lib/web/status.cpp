@@ -266,8 +266,9 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
         if (sec.stale) h += "<span class=\"badge bad\">" + std::to_string(sec.stale) + " stale</span> ";
         if (sec.pending) h += "<span class=\"badge warn\">" + std::to_string(sec.pending) + " pending</span> ";
         h += "<span class=\"badge ok\">" + std::to_string(sec.current) + " current</span></td><td>";
-        for (const auto& c : sec.behind) {
-          h += "<span class=\"badge " + std::string(c.state == "stale" ? "bad" : "warn") + "\">" + html_escape(c.state) +
+        for (const auto& c : sec.consumers) {
+          h += "<span class=\"badge " + std::string(c.state == rotation::State::stale ? "bad" : "warn") + "\">" +
+               rotation::to_string(c.state) +
                "</span> " + html_escape(c.identity) + " <small>read version " + std::to_string(c.last_version) + " " +
                html_escape(ago(c.last_read, now));
           if (!c.remote_address.empty()) h += " from <code>" + html_escape(c.remote_address) + "</code>";
@@ -275,8 +276,8 @@ std::string render_status_html(const StatusSnapshot& s, SysTime now) {
           h += "</small><br>";
         }
         const std::size_t behind = sec.stale + sec.pending;
-        if (behind > sec.behind.size())
-          h += "<small>and " + std::to_string(behind - sec.behind.size()) + " more</small>";
+        if (behind > sec.consumers.size())
+          h += "<small>and " + std::to_string(behind - sec.consumers.size()) + " more</small>";
         h += "</td></tr>\n";
       }
       h += "</table>\n";

@@ -11,6 +11,7 @@
 #include "core/alert.hpp"
 #include "core/poll_record.hpp"
 #include "core/receiver_status.hpp"
+#include "core/rotation_status.hpp"
 #include "core/time.hpp"
 
 namespace vw::web {
@@ -61,30 +62,13 @@ struct AlertView {
 
 /// Rotation propagation (issue 13) as the status page shows it: per tracked secret, its counts
 /// and the consumers not on the current version (at most `max_listed` of them).
-struct RotationConsumerView {
-  std::string identity;  // the consumer key (entity id or display name): never an HMAC
-  std::string remote_address;
-  std::string state;  // pending | stale
-  std::uint64_t last_version = 0;
-  SysTime last_read{};
-  std::optional<SysTime> deadline;
-};
-
-struct RotationSecretView {
-  std::string path;
-  std::uint64_t version = 0;
-  std::optional<SysTime> written_at;
-  std::string writer;
-  bool deleted = false;
-  std::size_t current = 0, pending = 0, stale = 0;
-  std::vector<RotationConsumerView> behind;  // stale first, then pending; at most max_listed
-};
-
 struct RotationStatus {
   static constexpr std::size_t max_listed = 10;  // consumers per secret; and secrets: max_secrets
   static constexpr std::size_t max_secrets = 50;
   bool enabled = false;                     // rotation.secrets is set
-  std::vector<RotationSecretView> secrets;  // those with stale consumers first; at most max_secrets
+  /// Those with stale consumers first; at most max_secrets. Each one's `consumers` holds only the
+  /// ones behind (stale first, then pending), at most max_listed; its counts cover every one.
+  std::vector<rotation::SecretStatus> secrets;
   std::size_t secrets_total = 0;
   std::size_t pairs = 0;
 };
