@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -146,17 +147,31 @@ void BM_Pipeline(benchmark::State& state, std::string layout) {
 // every entry also goes through the daemon's RotationService (tracker, pickup histogram, the
 // coalesced rebuild of the rules' input; the io_context runs every 256 lines, as between the
 // tailer's chunks). `tracked` false: the same with rotation.secrets empty (the tap returns at once).
-void BM_PipelineRotation(benchmark::State& state, std::string layout, bool tracked) {
+// `with_rules`: the pipeline feeds the rule engine with every built-in rule (as
+// BM_PipelineRules/1), the daemon's whole ingest; without, the bare pipeline, where the
+// tracker's cost is compared with the least work (the conservative ratio).
+void pipeline_rotation(benchmark::State& state, const std::string& layout, bool tracked, bool with_rules) {
   const auto& c = corpus(layout);
+  std::optional<vw::rules::Engine> engine;
+  if (with_rules)
+    engine.emplace(vw::config::defaults_with_rules([](const std::string&) -> std::optional<std::string> {
+                     return std::nullopt;
+                   }).config.rules,
+                   vw::rules::EngineOptions{});
+  std::size_t transitions = 0, pushes = 0;
   vw::daemon::RotationService* rotation = nullptr;
-  BenchPipeline b([&](const AuditEntryView& v) { rotation->on_entry(v); });
+  AuditPipeline::Sink sink;
+  if (engine) sink = [&](const vw::AuditEvent& e) { transitions += engine->observe(e, e.time).size(); };
+  BenchPipeline b([&](const AuditEntryView& v) { rotation->on_entry(v); }, std::move(sink));
   vw::telemetry::Telemetry telemetry;
   vw::daemon::RotationServiceOptions ro;
   if (tracked)
     for (const char* g : {"secret/data/**", "team/kv/data/**"}) ro.tracker.secrets.push_back(*vw::Glob::compile(g));
-  std::size_t pushes = 0;
   vw::daemon::RotationService service(b.io.get_executor(), telemetry, ro, std::make_shared<spdlog::logger>("bench"),
-                                      [&](const vw::rules::RotationObservation&) { ++pushes; });
+                                      [&](const vw::rules::RotationObservation& o) {
+                                        ++pushes;
+                                        if (engine) transitions += engine->observe(o, vw::SysTime::clock::now()).size();
+                                      });
   rotation = &service;
   service.start();
   for (auto _ : state) {
@@ -168,40 +183,16 @@ void BM_PipelineRotation(benchmark::State& state, std::string layout, bool track
     b.io.poll();
   }
   benchmark::DoNotOptimize(b.delivered);
+  benchmark::DoNotOptimize(transitions);
   state.counters["pushes"] = static_cast<double>(pushes);
   report(state, c);
 }
 
-// The daemon's whole ingest with rotation tracking off/on: the pipeline above feeding the rule
-// engine with every built-in rule (as BM_PipelineRules/1), and the rotation service beside it.
-// BM_PipelineRotation leaves the rules out, so its ratio is the conservative one; this is the
-// ratio a daemon with the default rules sees.
+void BM_PipelineRotation(benchmark::State& state, std::string layout, bool tracked) {
+  pipeline_rotation(state, layout, tracked, false);
+}
 void BM_PipelineRulesRotation(benchmark::State& state, std::string layout, bool tracked) {
-  const auto& c = corpus(layout);
-  auto defaults = vw::config::defaults_with_rules([](const std::string&) -> std::optional<std::string> { return std::nullopt; });
-  vw::rules::Engine engine(defaults.config.rules, {});
-  std::size_t transitions = 0;
-  vw::daemon::RotationService* rotation = nullptr;
-  BenchPipeline b([&](const AuditEntryView& v) { rotation->on_entry(v); },
-                  [&](const vw::AuditEvent& e) { transitions += engine.observe(e, e.time).size(); });
-  vw::telemetry::Telemetry telemetry;
-  vw::daemon::RotationServiceOptions ro;
-  if (tracked)
-    for (const char* g : {"secret/data/**", "team/kv/data/**"}) ro.tracker.secrets.push_back(*vw::Glob::compile(g));
-  vw::daemon::RotationService service(b.io.get_executor(), telemetry, ro, std::make_shared<spdlog::logger>("bench"),
-                                      [&](const vw::rules::RotationObservation& o) { transitions += engine.observe(o, vw::SysTime::clock::now()).size(); });
-  rotation = &service;
-  service.start();
-  for (auto _ : state) {
-    std::size_t n = 0;
-    for (auto l : c.lines) {
-      b.pipeline->on_line(l);
-      if (++n % 256 == 0) b.io.poll();
-    }
-    b.io.poll();
-  }
-  benchmark::DoNotOptimize(transitions);
-  report(state, c);
+  pipeline_rotation(state, layout, tracked, true);
 }
 
 // Ingest with the rules (issue 14: the built-in set with its four behavioural rules must keep
