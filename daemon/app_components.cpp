@@ -111,7 +111,9 @@ result<std::unique_ptr<audit::AuditPipeline>> App::make_audit(const config::Conf
                                         [this](const AuditEvent& e) { on_audit_event(e); },
                                         // README: every line is activity for audit_silent.
                                         [this] { if (rules_) rules_->on_audit_activity(); },
-                                        [this](const audit::AuditEntryView& v) { if (rotation_) rotation_->on_entry(v); });
+                                        audit::AuditPipeline::ViewTap{
+                                            [this](const audit::AuditEntryView& v) { if (rotation_) rotation_->prepare(v); },
+                                            [this](const audit::AuditEntryView& v) { if (rotation_) rotation_->on_entry(v); }});
   if (!p) return make_error("audit: " + p.error().message);
   return std::move(*p);
 }

@@ -90,9 +90,11 @@ class RotationService {
   /// configured (or whose path matches a new glob) keep their consumers; the rest are dropped.
   void reload(RotationServiceOptions opts);
 
-  /// Every decoded, non-skipped audit entry (the audit pipeline's view tap). Hot path: returns at
-  /// once for entries that are not KV v2 responses of a tracked secret.
+  /// Every decoded, non-skipped audit entry (the audit pipeline's view tap, after the rules' sink).
+  /// Hot path: returns at once for entries that are not KV v2 responses of a tracked secret.
   void on_entry(const audit::AuditEntryView& e);
+  /// The same entry before the rules' sink (Tracker::prepare): optional, makes on_entry cheaper.
+  void prepare(const audit::AuditEntryView& e) { tracker_.prepare(e); }
 
   bool enabled() const { return !opts_.tracker.secrets.empty(); }
   /// GET /api/v1/rotation body (envelope included).

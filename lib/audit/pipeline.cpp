@@ -75,11 +75,12 @@ void AuditPipeline::on_line(std::string_view line) {
     return;
   }
   recorder_.record(view_, class_);
-  if (tap_) tap_(view_);
+  if (tap_.before_sink) tap_.before_sink(view_);
   if (sink_) {
     materialize(view_, event_);
     sink_(event_);
   }
+  if (tap_.after_sink) tap_.after_sink(view_);
 }
 
 bool tailing_enabled(const std::string& path, bool explicit_path) {

@@ -48,10 +48,15 @@ class AuditPipeline {
   using Sink = std::function<void(const AuditEvent&)>;
   /// A line that did not reach the sink (the sink's events are activity too).
   using Activity = std::function<void()>;
-  /// Sees every entry the sink gets, as the decoder's view, before the sink (the rotation
-  /// tracker needs fields the AuditEvent does not carry, e.g. kv_version). Valid only during
-  /// the call.
-  using ViewTap = std::function<void(const AuditEntryView&)>;
+  /// See every entry the sink gets, as the decoder's view (the rotation tracker needs fields the
+  /// AuditEvent does not carry, e.g. kv_version); the view is valid only during the call.
+  /// `before_sink` runs ahead of the sink and `after_sink` once it returned, for the same entry:
+  /// a tap that looks something up in a large table can start the load in the first and use it
+  /// in the second, so its cache misses overlap the rules' work instead of adding to it.
+  struct ViewTap {
+    std::function<void(const AuditEntryView&)> before_sink;
+    std::function<void(const AuditEntryView&)> after_sink;
+  };
 
   /// Fails only when a watch glob does not compile (config validation rejects those first).
   static result<std::unique_ptr<AuditPipeline>> create(net::any_io_executor ex,

@@ -86,10 +86,28 @@ Observed Tracker::observe(const audit::AuditEntryView& e) {
   return out;
 }
 
+void Tracker::prepare(const audit::AuditEntryView& e) {
+  prepared_ = Prepared{};
+  if (e.type != AuditEvent::Type::response || opts_.secrets.empty()) return;
+  prepared_.view = &e;
+  prepared_.ref = classify(e);
+  if (prepared_.ref.op != KvOp::read || e.kv_version < 1 || !e.error.empty() || e.response_error) return;
+  const std::string_view id = consumer_key(e);
+  if (id.empty()) return;
+  if (Secret* s = secret_for(e, prepared_.ref, false)) {
+    prepared_.secret = s;
+    prepared_.pair = pair_hash(s, id);
+    index_.prefetch(prepared_.pair);
+  }
+}
+
 Observed Tracker::observe_entry(const audit::AuditEntryView& e) {
   Observed out;
+  // prepare()'s work for this entry, if it was done (taken once: the view object is reused).
+  const Prepared pre = prepared_.view == &e ? prepared_ : Prepared{};
+  prepared_ = Prepared{};
   if (e.type != AuditEvent::Type::response || opts_.secrets.empty()) return out;
-  const KvRef ref = classify(e);
+  const KvRef ref = pre.view ? pre.ref : classify(e);
   if (ref.op == KvOp::none || !e.error.empty() || e.response_error) return out;
   const std::int64_t t = to_ns(e.time);
   switch (ref.op) {
@@ -108,14 +126,14 @@ Observed Tracker::observe_entry(const audit::AuditEntryView& e) {
       if (e.kv_version < 1) return out;  // a 404 of a missing secret, or not KV v2
       const std::string_view id = consumer_key(e);
       if (id.empty()) return out;
-      Secret* s = secret_for(e, ref, true);
+      Secret* s = pre.secret ? pre.secret : secret_for(e, ref, true);
       if (!s) return out;
       const auto v = static_cast<std::uint64_t>(e.kv_version);
       // A version newer than the one known was written where this log did not see it (another
       // node's log, or before the log began): it is the current one from now on.
       if (v > s->version && apply_write(key_, *s, v, t, {}, false)) out.behind_touched = true;
       s->last_seen_ns = std::max(s->last_seen_ns, t);
-      const std::uint64_t ph = pair_hash(s, id);
+      const std::uint64_t ph = pre.secret ? pre.pair : pair_hash(s, id);
       bool inserted = false;
       Consumer* found = nullptr;
       if (const PairRef* r = index_.find(ph); r && r->secret == s) {

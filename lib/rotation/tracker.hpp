@@ -135,6 +135,11 @@ class Tracker {
 
   /// Feeds one decoded entry (request entries and non-KV entries are ignored cheaply).
   Observed observe(const audit::AuditEntryView& e);
+  /// Optional first half of observe() of the same entry (the same view object, nothing else
+  /// called in between): works out what a read will look up and starts loading the pair's index
+  /// slot. The daemon calls it before the rules see the entry and observe() after them, so the
+  /// slot's cache miss overlaps the rules' work; observe() alone gives the same result.
+  void prepare(const audit::AuditEntryView& e);
 
   /// Drops consumers whose last read is older than consumer_window before `now`.
   void expire(SysTime now);
@@ -197,6 +202,14 @@ class Tracker {
     Consumer* consumer = nullptr;
   };
   HashTable<PairRef> index_;
+  // What prepare() worked out for `view` (observe() of the same entry takes it, once).
+  struct Prepared {
+    const audit::AuditEntryView* view = nullptr;
+    KvRef ref;
+    Secret* secret = nullptr;  // a read of a tracked secret: key_ holds its key
+    std::uint64_t pair = 0;    // and pair_hash(secret, consumer)
+  };
+  Prepared prepared_;
   std::size_t pairs_ = 0;
   std::uint64_t evicted_ = 0;
   std::uint64_t evicted_seen_ = 0;  // evicted_ when observe() last returned

@@ -162,7 +162,10 @@ void pipeline_rotation(benchmark::State& state, const std::string& layout, bool 
   vw::daemon::RotationService* rotation = nullptr;
   AuditPipeline::Sink sink;
   if (engine) sink = [&](const vw::AuditEvent& e) { transitions += engine->observe(e, e.time).size(); };
-  BenchPipeline b([&](const AuditEntryView& v) { rotation->on_entry(v); }, std::move(sink));
+  // As the daemon wires it (app_components.cpp): prepare before the sink, the entry after it.
+  BenchPipeline b({[&](const AuditEntryView& v) { rotation->prepare(v); },
+                   [&](const AuditEntryView& v) { rotation->on_entry(v); }},
+                  std::move(sink));
   vw::telemetry::Telemetry telemetry;
   vw::daemon::RotationServiceOptions ro;
   if (tracked)

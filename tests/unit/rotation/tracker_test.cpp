@@ -371,6 +371,40 @@ TEST(RotationTracker, RestoreKeepsEveryConsumerAndState) {
   EXPECT_EQ(back.pairs(), 1u);
 }
 
+// prepare() before observe() (how the daemon feeds it: before and after the rules' sink) gives
+// what observe() alone gives, for every kind of entry, including reads of a secret not tracked
+// yet (prepare finds none) and a view object reused for every line.
+TEST(RotationTracker, PrepareThenObserveGivesWhatObserveAloneGives) {
+  const std::vector<Entry> entries{
+      {0s, "read", db, "alice", 1},           // new secret: prepare finds nothing
+      {1s, "read", db, "alice", 1},           // known pair
+      {2s, "read", db, "bob", 1},             // new pair of a known secret
+      {1min, "update", db, "admin", 2},       // write
+      {2min, "read", db, "alice", 2},         // pickup
+      {3min, "read", db, "bob", 1},           // explicit old version
+      {4min, "read", "secret/data/app/x", "carol", 3},  // a newer version seen first by a read
+      {5min, "delete", db, "admin", -1},      // delete latest
+      {6min, "update", "secret/undelete/app/db", "admin", -1},
+      {7min, "read", "secret/data/other", "dave", 1},   // not matched by the glob
+      {8min, "delete", "secret/metadata/app/x", "admin", -1},
+      {9min, "read", db, "", 2},              // no identity
+  };
+  Feed plain(opts()), prepared(opts());
+  audit::AuditEntryView v;  // one view for every line, as in the pipeline
+  for (const auto& e : entries) {
+    plain.add(e);
+    const std::string l = line(e);
+    ASSERT_FALSE(prepared.decoder.decode(l, v)) << l;
+    prepared.tracker.prepare(v);
+    auto r = prepared.tracker.observe(v);
+    if (r.pickup_seconds) prepared.pickups.push_back(*r.pickup_seconds);
+  }
+  EXPECT_EQ(prepared.tracker.status(at(20min)), plain.tracker.status(at(20min)));
+  EXPECT_EQ(prepared.tracker.pairs(), plain.tracker.pairs());
+  EXPECT_EQ(prepared.pickups, plain.pickups);
+  EXPECT_EQ(plain.pickups.size(), 1u);
+}
+
 // The pair index (a read of a known pair finds its Consumer without the per-secret map) is
 // rebuilt whenever pairs or secrets go: after each of those, a read updates the pair it names,
 // never another one, and creates no duplicate.
