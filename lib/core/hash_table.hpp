@@ -1,6 +1,7 @@
 #pragma once
 // An open-addressing hash table keyed by 64-bit hashes (linear probing, power-of-two capacity,
-// grown at 3/4 load), each slot the hash and a small trivially copyable payload side by side.
+// grown at MaxLoadPercent, 75 % unless said), each slot the hash and a small trivially copyable
+// payload side by side.
 // Written by hand rather than boost::unordered_flat_map<std::uint64_t, P> for two things the
 // Boost table does not give: a lookup is one probe into one array (Boost's keeps its metadata
 // groups apart from its elements: two cache misses on a table the audit stream has pushed out
@@ -29,10 +30,11 @@ std::uint64_t stable_hash(std::string_view s, std::uint64_t seed = 0);
 
 /// hash (never 0) -> P, where P is a small trivially copyable struct; evict_oldest() needs a
 /// `last` member in P (when the entry was last seen).
-template <typename P>
+template <typename P, unsigned MaxLoadPercent = 75>
 class HashTable {
  public:
   static_assert(std::is_trivially_copyable_v<P>);
+  static_assert(MaxLoadPercent >= 50 && MaxLoadPercent <= 90);
   struct Slot {
     std::uint64_t h = 0;  // 0: empty
     P p{};
@@ -57,7 +59,7 @@ class HashTable {
 
   /// The entry for `h` and true when it was created (value-initialised).
   std::pair<P*, bool> insert(std::uint64_t h) {
-    if ((size_ + 1) * 4 > slots_.size() * 3) rehash(std::max<std::size_t>(16, slots_.size() * 2));
+    if ((size_ + 1) * 100 > slots_.size() * MaxLoadPercent) rehash(std::max<std::size_t>(16, slots_.size() * 2));
     for (std::size_t i = h & mask_;; i = (i + 1) & mask_) {
       if (slots_[i].h == h) return {&slots_[i].p, false};
       if (slots_[i].h == 0) {
@@ -148,10 +150,10 @@ class HashTable {
     for (const auto& s : old)
       if (s.h) place(s);
   }
-  /// Back to the smallest capacity that holds `kept` under 3/4 load.
+  /// Back to the smallest capacity that holds `kept` under the maximum load.
   void rebuild(const std::vector<Slot>& kept) {
     std::size_t cap = 16;
-    while (kept.size() * 4 > cap * 3) cap *= 2;
+    while (kept.size() * 100 > cap * MaxLoadPercent) cap *= 2;
     std::vector<Slot>(cap).swap(slots_);
     mask_ = cap - 1;
     size_ = kept.size();

@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace vw::rotation {
 
 using nlohmann::json;
@@ -66,7 +69,8 @@ result<StoredState> decode_state(std::string_view text) {
         c.last_read_ns = jc.at("last_read_ns").get<std::int64_t>();
         c.picked_up_ns = jc.at("picked_up_ns").get<std::int64_t>();
         c.behind_since_ns = jc.at("behind_since_ns").get<std::int64_t>();
-        c.last_version = jc.at("last_version").get<std::uint64_t>();
+        c.last_version = static_cast<std::uint32_t>(
+            std::min<std::uint64_t>(jc.at("last_version").get<std::uint64_t>(), UINT32_MAX));
         c.due = jc.at("due").get<bool>();
         s.consumers.emplace(jc.at("id").get<std::string>(), std::move(c));
       }

@@ -136,19 +136,19 @@ Observed Tracker::observe_entry(const audit::AuditEntryView& e) {
       const std::uint64_t ph = pre.secret ? pre.pair : pair_hash(s, id);
       bool inserted = false;
       Consumer* found = nullptr;
-      if (const PairRef* r = index_.find(ph); r && r->secret == s) {
+      if (const PairRef* r = index_.find(ph)) {
         found = r->consumer;
       } else {
         auto [mit, fresh] = s->consumers.try_emplace(std::string(id));
         inserted = fresh;
         found = &mit->second;
-        *index_.insert(ph).first = {s, found};
+        *index_.insert(ph).first = {found};
       }
       Consumer& c = *found;
       const bool was_behind = c.behind_since_ns != 0;
       c.last_read_ns = std::max(c.last_read_ns, t);
       c.remote_address.assign(e.remote_address);
-      c.last_version = v;
+      c.last_version = static_cast<std::uint32_t>(std::min<std::uint64_t>(v, UINT32_MAX));
       if (v >= s->version) {
         if (c.picked_up_ns == 0 && s->written_at_ns != 0 && t >= s->written_at_ns) {
           c.picked_up_ns = t;
@@ -354,7 +354,7 @@ std::uint64_t Tracker::pair_hash(const Secret* secret, std::string_view id) {
 void Tracker::reindex() {
   index_.clear();
   for (auto& [key, s] : secrets_)
-    for (auto& [id, c] : s.consumers) *index_.insert(pair_hash(&s, id)).first = {&s, &c};
+    for (auto& [id, c] : s.consumers) *index_.insert(pair_hash(&s, id)).first = {&c};
 }
 
 void Tracker::evict_pairs(const Consumer* keep) {

@@ -69,18 +69,20 @@ struct Consumer {
   std::int64_t last_read_ns = 0;   // unix ns
   std::int64_t picked_up_ns = 0;   // first read of >= the current version since its write; 0 none
   std::int64_t behind_since_ns = 0;  // first missed write (or stale read); 0 = not behind
-  std::uint64_t last_version = 0;
+  /// 32 bits (saturating at 2^32 - 1: four billion writes of one secret): with `due` beside it,
+  /// a Consumer is 64 bytes and its map node falls into malloc's 112-byte class, not 128.
+  std::uint32_t last_version = 0;
   bool due = false;  // was a consumer when the current version was written
   bool operator==(const Consumer&) const = default;
 };
 
-// Heterogeneous lookup (find by string_view, no std::string built per entry). Deliberately not
-// noexcept: libstdc++ then stores each node's hash (as it does for std::hash<std::string>), so a
-// lookup compares hashes along the bucket chain instead of rehashing every string it passes
-// (measured: 5 % of ingest time in _M_find_tr on a log where most reads are new consumers).
+// Heterogeneous lookup (find by string_view, no std::string built per entry). noexcept, so
+// libstdc++ does not store each node's hash: the reads go through the tracker's pair index, the
+// map is looked up only to insert, and the 8 bytes make a node 16 bytes larger in malloc's
+// rounding (issue 13's ~200 B per pair).
 struct StringHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
 };
 using ConsumerMap = std::unordered_map<std::string, Consumer, StringHash, std::equal_to<>>;
 
@@ -190,18 +192,19 @@ class Tracker {
   Options opts_;
   ReportSink on_report_;
   SecretMap secrets_;
-  // (secret, consumer) -> the pair, by a 64-bit hash of both: a read of a known pair is one probe
-  // into a flat array (vw::HashTable) and one access to the Consumer, where the per-secret map costs a bucket,
-  // the node before, the node and the identity's own allocation (four dependent cache misses
-  // once the audit stream has pushed the tables out of cache: measured as the tracker's main cost
-  // on a log where most readers are distinct). Two pairs of one secret whose hashes are equal
-  // would share a Consumer: with n pairs the chance for a new pair is n / 2^64 (5e-15 at 100 000);
-  // the secret is compared, so pairs of different secrets never mix.
+  // (secret, consumer) -> its Consumer, by a 64-bit hash of both: a read of a known pair is one
+  // probe into a flat array (vw::HashTable) and one access to the Consumer, where the per-secret
+  // map costs a bucket, the node before, the node and the identity's own allocation (four
+  // dependent cache misses once the audit stream has pushed the tables out of cache: measured
+  // as the tracker's main cost on a log where most readers are distinct). Two pairs with equal
+  // hashes would share a Consumer: with n pairs the chance for a new pair is n / 2^64 (5e-15 at
+  // 100 000), the same bet as the learnt store's. 16-byte slots at up to 80 % load (not the
+  // table's default 75 %): at max_tracked 100 000 that is 2^17 slots, 21 B per pair, where 75 %
+  // would double it (the issue's budget is ~200 B per pair in all).
   struct PairRef {
-    Secret* secret = nullptr;
     Consumer* consumer = nullptr;
   };
-  HashTable<PairRef> index_;
+  HashTable<PairRef, 80> index_;
   // What prepare() worked out for `view` (observe() of the same entry takes it, once).
   struct Prepared {
     const audit::AuditEntryView* view = nullptr;
