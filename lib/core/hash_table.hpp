@@ -128,6 +128,16 @@ class HashTable {
     return true;
   }
 
+  /// Empties the table at the smallest capacity that holds `n` entries under the maximum load:
+  /// inserting them after does not grow it (a rebuild of a known size).
+  void reset(std::size_t n) {
+    std::size_t cap = 16;
+    while (n * 100 > cap * MaxLoadPercent) cap *= 2;
+    std::vector<Slot>(cap).swap(slots_);
+    mask_ = cap - 1;
+    size_ = 0;
+  }
+
   void clear() {
     slots_.clear();
     slots_.shrink_to_fit();
@@ -152,10 +162,7 @@ class HashTable {
   }
   /// Back to the smallest capacity that holds `kept` under the maximum load.
   void rebuild(const std::vector<Slot>& kept) {
-    std::size_t cap = 16;
-    while (kept.size() * 100 > cap * MaxLoadPercent) cap *= 2;
-    std::vector<Slot>(cap).swap(slots_);
-    mask_ = cap - 1;
+    reset(kept.size());
     size_ = kept.size();
     for (const auto& s : kept) place(s);
   }

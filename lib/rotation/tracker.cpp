@@ -352,7 +352,7 @@ std::uint64_t Tracker::pair_hash(const Secret* secret, std::string_view id) {
 }
 
 void Tracker::reindex() {
-  index_.clear();
+  index_.reset(pairs_);
   for (auto& [key, s] : secrets_)
     for (auto& [id, c] : s.consumers) *index_.insert(pair_hash(&s, id)).first = {&c};
 }
