@@ -91,8 +91,10 @@ Transitions Engine::observe(const AuditEvent& ev, SysTime now) {
   // Vault's clock may run a little ahead of ours: an entry never counts later than now.
   const SysTime at = ev.time == SysTime{} ? now : std::min(ev.time, now);
   const std::uint64_t seq = next_entry_seq();
-  // First, so that the learnt tables' slots load while everything below runs.
-  for (auto* e : learners_) e->prefetch(AuditEntry{ev, at, false, seq});
+  // First, so that the learnt tables' slots load while everything below runs (prepare() reads
+  // neither `at` nor `late`).
+  const AuditEntry ahead{ev, at, false, seq};
+  for (auto* e : learners_) e->prefetch(ahead);
   Transitions out = note_audit_activity(now);
   bool late = false;
   auto& timing = in_.audit_timing;

@@ -39,15 +39,11 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "notify"))
-from alert_latency import Arrivals, quantiles, start_daemon, start_sink, stop  # noqa: E402
+from alert_latency import Arrivals, quantiles, stamp, start_daemon, start_sink, stop  # noqa: E402
 
 RULE = "VaultIdentityNewNetwork"
 GROUP_LIMIT = 100  # the built-in's group_limit (config/rules.yaml, default of the kind)
 DAY_NS = 86400 * 10 ** 9
-
-
-def stamp(ns):
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ns // 10 ** 9)) + ".%06dZ" % (ns // 1000 % 1000000)
 
 
 def read_line(i, address, at_ns=None):
@@ -58,7 +54,7 @@ def read_line(i, address, at_ns=None):
         "request": {"id": str(uuid.uuid4()), "operation": "read", "mount_point": "secret/", "mount_type": "kv",
                     "namespace": {"id": "root"}, "path": "secret/data/app-%d/db" % i, "remote_address": address,
                     "remote_port": 40000 + i % 20000},
-        "time": stamp(time.time_ns() if at_ns is None else at_ns), "type": "request"},
+        "time": stamp(at_ns), "type": "request"},
         separators=(",", ":")) + "\n"
 
 

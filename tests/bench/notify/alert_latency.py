@@ -8,7 +8,7 @@ a unique path each, one at a time, and waits for the firing POST that names that
 latency of an entry is (POST arrival time at the sink) - (time the line was written), both from
 the system clock of this machine.
 
-Its helpers (start_sink, start_daemon, Web, Arrivals, quantiles, stop) are shared with
+Its helpers (stamp, start_sink, start_daemon, Web, Arrivals, quantiles, stop) are shared with
 tests/bench/rotation/pickup_latency.py and tests/bench/behaviour/new_network_latency.py.
 
   tests/bench/notify/alert_latency.py [--build build] [--events 1000] [--rate 50]
@@ -39,8 +39,14 @@ RULE = """\
 """
 
 
+def stamp(ns=None):
+    """An audit entry's `time` (RFC 3339, microseconds, UTC) for unix ns `ns` (default: now)."""
+    ns = time.time_ns() if ns is None else ns
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ns // 10 ** 9)) + ".%06dZ" % (ns // 1000 % 1000000)
+
+
 def audit_line(path):
-    now = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".%06dZ" % (time.time_ns() // 1000 % 1000000)
+    now = stamp()
     return json.dumps({
         "auth": {"accessor": "hmac-sha256:" + "a" * 64, "client_token": "hmac-sha256:" + "b" * 64,
                  "display_name": "approle", "policies": ["default", "bench-read"],

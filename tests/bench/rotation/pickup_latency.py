@@ -9,7 +9,7 @@ from that line's write the script times:
 
 - pickup recorded: what the issue asks. The daemon records a pickup when it reads the line (the
   tracker's update and one observation of vaultwatch_rotation_pickup_seconds, on the io thread,
-  before anything else happens for that line). The script polls /metrics back to back until
+  right after the rules have seen that line). The script polls /metrics back to back until
   vaultwatch_rotation_pickup_seconds_count reaches the number of samples so far: exact (one
   observation per due consumer's first read of the new version; this consumer was due) and a
   constant-size answer, where GET /api/v1/rotation grows with every secret. The figure is the
@@ -29,15 +29,13 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "notify"))
-from alert_latency import Arrivals, quantiles, start_daemon, start_sink, stop  # noqa: E402
+from alert_latency import Arrivals, quantiles, stamp, start_daemon, start_sink, stop  # noqa: E402
 
 DEADLINE_S = 0.2
 PICKUPS = "vaultwatch_rotation_pickup_seconds_count"
 
 
 def kv_line(op, path, who, version):
-    now = time.time_ns()
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(now / 1e9)) + ".%06dZ" % (now // 1000 % 1000000)
     data = ({"data": {"data": {"k": "hmac-sha256:cc"}, "metadata": {"version": version}}} if op == "read"
             else {"data": {"version": version}})
     return json.dumps({
@@ -45,7 +43,7 @@ def kv_line(op, path, who, version):
                  "entity_id": who, "policies": ["default"], "token_type": "service"},
         "request": {"id": "r", "operation": op, "mount_point": "secret/", "mount_type": "kv",
                     "namespace": {"id": "root"}, "path": path, "remote_address": "10.0.0.7"},
-        "response": data, "time": stamp, "type": "response"}, separators=(",", ":")) + "\n"
+        "response": data, "time": stamp(), "type": "response"}, separators=(",", ":")) + "\n"
 
 
 def main():
